@@ -1,0 +1,50 @@
+//! # comfy-core
+//!
+//! The numerical heart of Comfy: [`Tensor`]s whose storage lives wherever a [`Backend`] keeps
+//! it, a reverse-mode autodiff [`Tape`], PyTorch-compatible optimizers, and a small [`Mlp`]
+//! builder.
+//!
+//! ```
+//! use comfy_core::{ReferenceBackend, Tape, Tensor};
+//! use std::sync::Arc;
+//!
+//! # fn main() -> comfy_core::Result<()> {
+//! let tape = Tape::new(Arc::new(ReferenceBackend));
+//! let x = tape.param(&Tensor::from_vec(vec![1.0, 2.0, 3.0], [3])?)?;
+//! // y = Σ x², so dy/dx = 2x.
+//! let y = x.mul(x)?.sum()?;
+//! assert_eq!(y.item()?, 14.0);
+//! let grads = tape.backward(y)?;
+//! assert_eq!(grads.get(x).unwrap().to_vec()?, vec![2.0, 4.0, 6.0]);
+//! # Ok(())
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+mod backend;
+mod error;
+pub mod nn;
+mod op;
+pub mod optim;
+mod params;
+pub mod random;
+mod reference;
+mod shape;
+mod tape;
+mod tensor;
+pub mod testing;
+
+pub use backend::{bce_with_logits, sigmoid, AdamStep, Axis, Backend, BinaryOp, ReduceOp, SgdStep, UnaryOp};
+pub use error::{Error, Result};
+pub use nn::{Activation, Init, Mlp};
+pub use optim::{Adam, Optimizer, Sgd};
+pub use params::{BoundParams, NamedGrads, ParamStore};
+pub use reference::ReferenceBackend;
+pub use shape::{matmul_dims, BinaryLayout, Broadcast, Shape};
+pub use tape::{Gradients, Tape, Var};
+pub use tensor::{DeviceStorage, Storage, Tensor};
+
+/// Helpers for backends that work on host memory (shared by the reference and rayon backends).
+pub mod host {
+    pub use crate::reference::{concat_shape, host, host_mut, same_size, slice_shape};
+}
