@@ -81,7 +81,7 @@ pub fn slice_shape(x: &Shape, start: usize, len: usize) -> Result<Shape> {
     if start.checked_add(len).is_none_or(|end| end > rows) {
         return Err(Error::invalid(
             "slice_rows",
-            format!("rows {start}..{} out of range for {x}", start + len),
+            format!("rows {start}..{} out of range for {x}", start.saturating_add(len)),
         ));
     }
     Ok(Shape::new([len, cols]))

@@ -153,6 +153,23 @@ impl BinaryLayout {
     }
 }
 
+/// Checks a matrix product's operands and returns `(m, k, n)`: `op(a)` is `m × k`, `op(b)` is
+/// `k × n`, where `op` transposes the matrix view when its flag is set.
+pub fn matmul_dims(a: &Shape, b: &Shape, trans_a: bool, trans_b: bool) -> Result<(usize, usize, usize)> {
+    let (ar, ac) = a.rows_cols();
+    let (br, bc) = b.rows_cols();
+    let (m, k) = if trans_a { (ac, ar) } else { (ar, ac) };
+    let (k2, n) = if trans_b { (bc, br) } else { (br, bc) };
+    if k != k2 {
+        return Err(Error::ShapeMismatch {
+            op: "matmul",
+            lhs: a.clone(),
+            rhs: b.clone(),
+        });
+    }
+    Ok((m, k, n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,21 +193,4 @@ mod tests {
         assert!(BinaryLayout::of("add", &m, &Shape::new([2, 3])).is_err());
         assert!(BinaryLayout::of("add", &m, &Shape::new([3, 4])).is_err());
     }
-}
-
-/// Checks a matrix product's operands and returns `(m, k, n)`: `op(a)` is `m × k`, `op(b)` is
-/// `k × n`, where `op` transposes the matrix view when its flag is set.
-pub fn matmul_dims(a: &Shape, b: &Shape, trans_a: bool, trans_b: bool) -> Result<(usize, usize, usize)> {
-    let (ar, ac) = a.rows_cols();
-    let (br, bc) = b.rows_cols();
-    let (m, k) = if trans_a { (ac, ar) } else { (ar, ac) };
-    let (k2, n) = if trans_b { (bc, br) } else { (br, bc) };
-    if k != k2 {
-        return Err(Error::ShapeMismatch {
-            op: "matmul",
-            lhs: a.clone(),
-            rhs: b.clone(),
-        });
-    }
-    Ok((m, k, n))
 }

@@ -72,7 +72,7 @@ where
             Some(g) => g.to_vec()?,
             None => vec![0.0; input.numel()],
         };
-        for e in 0..input.numel() {
+        for (e, &analytic_e) in analytic.iter().enumerate() {
             let numeric = {
                 let mut plus = inputs.to_vec();
                 let mut minus = inputs.to_vec();
@@ -83,7 +83,7 @@ where
                 let vm = minus.iter().map(|t| tm.constant(t)).collect::<Result<Vec<_>>>()?;
                 (loss_of(&tp, &vp)? - loss_of(&tm, &vm)?) / (2.0 * h as f64)
             };
-            let err = (analytic[e] as f64 - numeric).abs() / numeric.abs().max(1.0);
+            let err = (analytic_e as f64 - numeric).abs() / numeric.abs().max(1.0);
             if err > report.max_error || err.is_nan() {
                 report = GradCheck {
                     max_error: if err.is_nan() { f64::INFINITY } else { err },
