@@ -1,1 +1,11 @@
-//! Node pack.
+//! # comfy-nodes
+//!
+//! The built-in node pack of Comfy: datasets (MNIST IDX files, batching), the GAN
+//! (generator, discriminator, trainer, generate), checkpoints (safetensors) and viewers.
+#![warn(missing_docs)]
+
+pub mod atomic;
+pub mod checkpoint;
+pub mod dataset;
+pub mod gan;
+pub mod viewer;

@@ -1,0 +1,97 @@
+//! The IDX format of MNIST (raw or gzipped): a checked header, then the values.
+//!
+//! Nothing is allocated from the header's claims: the whole (decompressed) file is read first,
+//! under a size limit, and the header's dimensions are checked against its real length.
+use super::error::DatasetError;
+use flate2::read::MultiGzDecoder;
+use std::io::Read;
+use std::path::Path;
+
+/// The largest decompressed IDX file accepted: 1 GiB (full MNIST's largest file is 47 MB).
+/// A gzip bomb is cut off here with [`DatasetError::TooLarge`].
+pub const MAX_IDX_BYTES: u64 = 1 << 30;
+
+/// The most dimensions an IDX header may declare.
+pub const MAX_IDX_DIMS: usize = 8;
+
+/// An IDX array of unsigned bytes (the only element type MNIST uses).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdxArray {
+    /// The dimensions, outermost first.
+    pub dims: Vec<usize>,
+    /// The values, row-major.
+    pub data: Vec<u8>,
+}
+
+/// Reads an IDX file from disk, gunzipping it if it starts with the gzip magic bytes.
+pub fn read_idx(path: &Path) -> Result<IdxArray, DatasetError> {
+    let bytes = read_maybe_gzipped(path, MAX_IDX_BYTES)?;
+    parse_idx(bytes, path)
+}
+
+/// Reads a whole file, decompressing gzip, and refuses more than `limit` bytes of output.
+pub fn read_maybe_gzipped(path: &Path, limit: u64) -> Result<Vec<u8>, DatasetError> {
+    let io = |source| DatasetError::Io { path: path.to_path_buf(), source };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut head = [0u8; 2];
+    let n = (&file).take(2).read(&mut head).map_err(io)?;
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut out = Vec::new();
+    if n == 2 && head == [0x1f, 0x8b] {
+        let mut decoder = MultiGzDecoder::new(file).take(limit + 1);
+        decoder
+            .read_to_end(&mut out)
+            .map_err(|e| DatasetError::Gzip { path: path.to_path_buf(), msg: e.to_string() })?;
+    } else {
+        file.take(limit + 1).read_to_end(&mut out).map_err(io)?;
+    }
+    if out.len() as u64 > limit {
+        return Err(DatasetError::TooLarge { path: path.to_path_buf(), limit });
+    }
+    Ok(out)
+}
+
+/// Parses IDX bytes. `path` only names the source in errors.
+pub fn parse_idx(mut bytes: Vec<u8>, path: &Path) -> Result<IdxArray, DatasetError> {
+    let format = |msg: String| DatasetError::Format { path: path.to_path_buf(), msg };
+    if bytes.len() < 4 {
+        return Err(format(format!("{} bytes is too short for an IDX header", bytes.len())));
+    }
+    let (zeros, kind, ndims) = ([bytes[0], bytes[1]], bytes[2], bytes[3] as usize);
+    if zeros != [0, 0] {
+        let magic = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+        return Err(format(format!("bad magic number 0x{magic:08x}: not an IDX file")));
+    }
+    if kind != 0x08 {
+        return Err(format(format!("element type 0x{kind:02x} is not supported (only unsigned bytes, 0x08)")));
+    }
+    if ndims == 0 || ndims > MAX_IDX_DIMS {
+        return Err(format(format!("{ndims} dimensions (expected 1 to {MAX_IDX_DIMS})")));
+    }
+    let header = 4 + 4 * ndims;
+    if bytes.len() < header {
+        return Err(format(format!("file ends inside the header ({} of {header} bytes)", bytes.len())));
+    }
+    let dims: Vec<usize> = bytes[4..header]
+        .chunks_exact(4)
+        .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]) as usize)
+        .collect();
+    // Eight u32 factors can overflow u64: saturate (no real file is that long).
+    let expected = dims.iter().fold(1u64, |acc, &d| acc.saturating_mul(d as u64));
+    let actual = (bytes.len() - header) as u64;
+    if expected != actual {
+        return Err(DatasetError::LengthMismatch { path: path.to_path_buf(), expected, actual });
+    }
+    bytes.drain(..header);
+    Ok(IdxArray { dims, data: bytes })
+}
+
+/// Encodes an array as IDX bytes (unsigned bytes), for tests and for writing datasets.
+pub fn encode_idx(array: &IdxArray) -> Vec<u8> {
+    let mut out = vec![0, 0, 0x08, array.dims.len() as u8];
+    for &d in &array.dims {
+        out.extend_from_slice(&(d as u32).to_be_bytes());
+    }
+    out.extend_from_slice(&array.data);
+    out
+}

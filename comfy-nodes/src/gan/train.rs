@@ -1,0 +1,256 @@
+//! GAN training: one discriminator update and one generator update per batch, as in
+//! PyTorch's classic MNIST GAN (non-saturating BCE loss, Adam).
+use super::model::Network;
+use crate::dataset::DataLoader;
+use comfy_core::random::{rng_from_seed, standard_normal};
+use comfy_core::{Adam, Backend, Optimizer, Tape, Tensor};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Settings of a training run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GanTrainConfig {
+    /// Passes over the dataset.
+    pub epochs: usize,
+    /// Generator learning rate.
+    pub lr_g: f32,
+    /// Discriminator learning rate.
+    pub lr_d: f32,
+    /// Adam's β1.
+    pub beta1: f32,
+    /// Adam's β2.
+    pub beta2: f32,
+    /// One-sided label smoothing: real images are labelled `1 - label_smoothing`.
+    pub label_smoothing: f32,
+    /// Seed of the latent noise.
+    pub seed: u64,
+}
+
+impl Default for GanTrainConfig {
+    fn default() -> Self {
+        GanTrainConfig { epochs: 10, lr_g: 2e-4, lr_d: 2e-4, beta1: 0.5, beta2: 0.999, label_smoothing: 0.0, seed: 0 }
+    }
+}
+
+/// What one step did, for progress reports and the loss history.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepReport {
+    /// 0-based epoch.
+    pub epoch: usize,
+    /// 0-based step within the epoch.
+    pub step_in_epoch: usize,
+    /// Steps per epoch.
+    pub steps_per_epoch: usize,
+    /// 0-based step over the whole run.
+    pub global_step: usize,
+    /// Total steps of the run.
+    pub total_steps: usize,
+    /// Discriminator loss.
+    pub d_loss: f32,
+    /// Generator loss.
+    pub g_loss: f32,
+    /// Steps per second so far.
+    pub steps_per_sec: f64,
+    /// Estimated seconds left.
+    pub eta_secs: f64,
+}
+
+/// One row of the loss history.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LossRecord {
+    /// Global step (0-based).
+    pub step: usize,
+    /// Epoch (0-based).
+    pub epoch: usize,
+    /// Discriminator loss.
+    pub d_loss: f32,
+    /// Generator loss.
+    pub g_loss: f32,
+}
+
+/// Why training stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    /// A loss became NaN or infinite; the update that would have used it was not applied.
+    #[error("{which} loss became {value} at step {step} (epoch {epoch}); training stopped before updating the weights with it")]
+    NonFinite {
+        /// `discriminator` or `generator`.
+        which: &'static str,
+        /// The bad value.
+        value: f32,
+        /// Global step.
+        step: usize,
+        /// Epoch.
+        epoch: usize,
+    },
+    /// The observer asked to stop.
+    #[error("training cancelled at step {step}")]
+    Cancelled {
+        /// Global step reached.
+        step: usize,
+    },
+    /// A tensor operation failed.
+    #[error(transparent)]
+    Tensor(#[from] comfy_core::Error),
+    /// The observer failed (writing a preview, say).
+    #[error("{0}")]
+    Observer(String),
+}
+
+/// Receives progress while training runs, and can stop it.
+pub trait TrainObserver {
+    /// After every step.
+    fn on_step(&mut self, _report: &StepReport) {}
+    /// After every epoch, with the networks as they are now.
+    fn on_epoch_end(&mut self, _epoch: usize, _generator: &Network) -> Result<(), String> {
+        Ok(())
+    }
+    /// Checked before every step: `true` stops training with [`TrainError::Cancelled`].
+    fn should_stop(&self) -> bool {
+        false
+    }
+}
+
+/// An observer that does nothing.
+pub struct Silent;
+impl TrainObserver for Silent {}
+
+/// A generator, a discriminator, their optimizers, and the loss history.
+pub struct GanTrainer {
+    /// The generator.
+    pub generator: Network,
+    /// The discriminator.
+    pub discriminator: Network,
+    /// The generator's optimizer.
+    pub opt_g: Adam,
+    /// The discriminator's optimizer.
+    pub opt_d: Adam,
+    /// Losses of every step taken so far.
+    pub history: Vec<LossRecord>,
+    backend: Arc<dyn Backend>,
+    config: GanTrainConfig,
+    latent_rng: comfy_core::random::ComfyRng,
+}
+
+impl GanTrainer {
+    /// Moves the networks onto `backend` and sets up Adam for each.
+    pub fn new(
+        mut generator: Network,
+        mut discriminator: Network,
+        backend: Arc<dyn Backend>,
+        config: GanTrainConfig,
+    ) -> Result<Self, TrainError> {
+        if generator.mlp.output_size() != discriminator.mlp.input_size() || discriminator.mlp.output_size() != 1 {
+            return Err(TrainError::Tensor(comfy_core::Error::invalid(
+                "gan",
+                format!(
+                    "generator output {} must equal discriminator input {}, and the discriminator must output 1 logit (has {})",
+                    generator.mlp.output_size(),
+                    discriminator.mlp.input_size(),
+                    discriminator.mlp.output_size()
+                ),
+            )));
+        }
+        generator.params.upload(backend.as_ref())?;
+        discriminator.params.upload(backend.as_ref())?;
+        let opt_g = Adam::new(config.lr_g, config.beta1, config.beta2);
+        let opt_d = Adam::new(config.lr_d, config.beta1, config.beta2);
+        let latent_rng = rng_from_seed(config.seed);
+        Ok(GanTrainer { generator, discriminator, opt_g, opt_d, history: Vec::new(), backend, config, latent_rng })
+    }
+
+    /// The backend training runs on.
+    pub fn backend(&self) -> &Arc<dyn Backend> {
+        &self.backend
+    }
+
+    /// One D update and one G update on a batch of real images `[b, 784]`; returns (D, G) loss.
+    pub fn step(&mut self, real: &Tensor, at: (usize, usize)) -> Result<(f32, f32), TrainError> {
+        let (step, epoch) = at;
+        let b = real.shape().rows_cols().0;
+        let latent = self.generator.mlp.input_size();
+        let z = Tensor::from_vec(standard_normal(&mut self.latent_rng, b * latent), [b, latent])?;
+        let tape = Tape::new(self.backend.clone());
+        let real_target = tape.constant(&Tensor::full([b, 1], 1.0 - self.config.label_smoothing))?;
+        let fake_target = tape.constant(&Tensor::zeros([b, 1]))?;
+        let ones = tape.constant(&Tensor::full([b, 1], 1.0))?;
+
+        let g = self.generator.params.bind(&tape, true)?;
+        let fake = self.generator.mlp.forward(&g, tape.constant(&z)?)?;
+
+        // Discriminator: real → 1, G(z) → 0, with G(z) detached so only D learns here.
+        let d = self.discriminator.params.bind(&tape, true)?;
+        let d_real = self.discriminator.mlp.forward(&d, tape.constant(real)?)?;
+        let d_fake = self.discriminator.mlp.forward(&d, fake.detach())?;
+        let d_loss = d_real.bce_with_logits(real_target)?.add(d_fake.bce_with_logits(fake_target)?)?;
+        let d_value = d_loss.item()?;
+        check_finite("discriminator", d_value, step, epoch)?;
+        let mut grads = tape.backward(d_loss)?;
+        let d_grads = d.grads(&mut grads);
+        drop(grads);
+        self.opt_d.step(self.backend.as_ref(), &mut self.discriminator.params, &d_grads)?;
+
+        // Generator: the same G(z) through the updated D, non-saturating loss (G(z) → 1).
+        let d_frozen = self.discriminator.params.bind(&tape, false)?;
+        let g_loss = self.discriminator.mlp.forward(&d_frozen, fake)?.bce_with_logits(ones)?;
+        let g_value = g_loss.item()?;
+        check_finite("generator", g_value, step, epoch)?;
+        let mut grads = tape.backward(g_loss)?;
+        let g_grads = g.grads(&mut grads);
+        drop(grads);
+        drop(tape);
+        self.opt_g.step(self.backend.as_ref(), &mut self.generator.params, &g_grads)?;
+        Ok((d_value, g_value))
+    }
+
+    /// Trains for the configured epochs, reporting to `observer` after every step and epoch.
+    pub fn train(&mut self, loader: &DataLoader, observer: &mut dyn TrainObserver) -> Result<(), TrainError> {
+        let per_epoch = loader.batches_per_epoch();
+        let start_epoch = self.history.last().map_or(0, |r| r.epoch + 1);
+        let total = per_epoch * self.config.epochs;
+        let started = Instant::now();
+        let mut done = 0usize;
+        for epoch in start_epoch..self.config.epochs {
+            for (i, batch) in loader.epoch(epoch).enumerate() {
+                let global = epoch * per_epoch + i;
+                if observer.should_stop() {
+                    return Err(TrainError::Cancelled { step: global });
+                }
+                let (d_loss, g_loss) = self.step(&batch.images, (global, epoch))?;
+                self.history.push(LossRecord { step: global, epoch, d_loss, g_loss });
+                done += 1;
+                let secs = started.elapsed().as_secs_f64().max(1e-9);
+                let rate = done as f64 / secs;
+                observer.on_step(&StepReport {
+                    epoch,
+                    step_in_epoch: i,
+                    steps_per_epoch: per_epoch,
+                    global_step: global,
+                    total_steps: total,
+                    d_loss,
+                    g_loss,
+                    steps_per_sec: rate,
+                    eta_secs: (total.saturating_sub(global + 1)) as f64 / rate,
+                });
+            }
+            observer.on_epoch_end(epoch, &self.generator).map_err(TrainError::Observer)?;
+        }
+        Ok(())
+    }
+
+    /// The networks with their parameters read back to host memory (for checkpoints).
+    pub fn networks_on_host(&self) -> Result<(Network, Network), TrainError> {
+        let be = self.backend.as_ref();
+        let g = Network { mlp: self.generator.mlp.clone(), params: self.generator.params.to_host(be)? };
+        let d = Network { mlp: self.discriminator.mlp.clone(), params: self.discriminator.params.to_host(be)? };
+        Ok((g, d))
+    }
+}
+
+fn check_finite(which: &'static str, value: f32, step: usize, epoch: usize) -> Result<(), TrainError> {
+    if value.is_finite() {
+        Ok(())
+    } else {
+        Err(TrainError::NonFinite { which, value, step, epoch })
+    }
+}
