@@ -6,6 +6,11 @@
 
 pub mod atomic;
 pub mod checkpoint;
+pub mod console;
 pub mod dataset;
 pub mod gan;
 pub mod viewer;
+pub mod nodes;
+pub mod pipelines;
+
+pub use nodes::register_all;

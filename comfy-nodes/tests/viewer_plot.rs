@@ -148,6 +148,23 @@ fn awkward_data_draws_without_panicking() {
     let negative = LinePlot::default().with_series(Series::new("holes", gaps));
     assert!(count(&negative.render().unwrap(), PALETTE[0]) > 100);
 
+    let extreme = vec![
+        (0.0, -f64::MAX),
+        (1.0, 1e305),
+        (2.0, f64::MAX),
+        (f64::MAX, 0.0),
+        (-f64::MAX, 1.0),
+    ];
+    assert!(
+        count(
+            &LinePlot::default()
+                .with_series(Series::new("extreme", extreme))
+                .render()
+                .unwrap(),
+            PALETTE[0]
+        ) > 100
+    );
+
     let huge = LinePlot::default().with_series(Series::from_values("noise", (0..200_000).map(|i| (i % 97) as f64)));
     assert!(count(&huge.render().unwrap(), PALETTE[0]) > 10_000);
 }

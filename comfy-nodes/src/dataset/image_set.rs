@@ -29,7 +29,7 @@ impl ImageDataset {
         if per_image == 0 || ![1, 3].contains(&channels) {
             return Err(bad(format!("image size {height}×{width}×{channels} is not usable")));
         }
-        if pixels.len() % per_image != 0 {
+        if !pixels.len().is_multiple_of(per_image) {
             return Err(bad(format!("{} bytes is not a whole number of {per_image}-byte images", pixels.len())));
         }
         let len = pixels.len() / per_image;

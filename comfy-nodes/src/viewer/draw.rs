@@ -11,14 +11,13 @@ pub(crate) struct Rect {
 }
 
 impl Rect {
+    pub const fn new(x: i64, y: i64, w: i64, h: i64) -> Self {
+        Rect { x, y, w, h }
+    }
+
     /// The whole of `img`.
     pub fn of_image(img: &RgbImage) -> Self {
-        Rect {
-            x: 0,
-            y: 0,
-            w: i64::from(img.width()),
-            h: i64::from(img.height()),
-        }
+        Rect::new(0, 0, i64::from(img.width()), i64::from(img.height()))
     }
 
     pub fn contains(&self, x: i64, y: i64) -> bool {
@@ -48,50 +47,10 @@ pub(crate) fn fill_rect(img: &mut RgbImage, clip: &Rect, rect: Rect, color: Rgb<
 /// Draws the one-pixel outline of `rect`.
 pub(crate) fn stroke_rect(img: &mut RgbImage, clip: &Rect, rect: Rect, color: Rgb<u8>) {
     let (x1, y1) = (rect.x + rect.w - 1, rect.y + rect.h - 1);
-    fill_rect(
-        img,
-        clip,
-        Rect {
-            x: rect.x,
-            y: rect.y,
-            w: rect.w,
-            h: 1,
-        },
-        color,
-    );
-    fill_rect(
-        img,
-        clip,
-        Rect {
-            x: rect.x,
-            y: y1,
-            w: rect.w,
-            h: 1,
-        },
-        color,
-    );
-    fill_rect(
-        img,
-        clip,
-        Rect {
-            x: rect.x,
-            y: rect.y,
-            w: 1,
-            h: rect.h,
-        },
-        color,
-    );
-    fill_rect(
-        img,
-        clip,
-        Rect {
-            x: x1,
-            y: rect.y,
-            w: 1,
-            h: rect.h,
-        },
-        color,
-    );
+    fill_rect(img, clip, Rect::new(rect.x, rect.y, rect.w, 1), color);
+    fill_rect(img, clip, Rect::new(rect.x, y1, rect.w, 1), color);
+    fill_rect(img, clip, Rect::new(rect.x, rect.y, 1, rect.h), color);
+    fill_rect(img, clip, Rect::new(x1, rect.y, 1, rect.h), color);
 }
 
 /// Draws a line from `a` to `b` (Bresenham), stamping a `thickness x thickness` square per step.
@@ -103,17 +62,7 @@ pub(crate) fn line(img: &mut RgbImage, clip: &Rect, a: (i64, i64), b: (i64, i64)
     // Centre the stamp on the line: a 2 px pen covers the pixel and the one up-left of it.
     let back = (thickness - 1) / 2;
     loop {
-        fill_rect(
-            img,
-            clip,
-            Rect {
-                x: x - back,
-                y: y - back,
-                w: thickness,
-                h: thickness,
-            },
-            color,
-        );
+        fill_rect(img, clip, Rect::new(x - back, y - back, thickness, thickness), color);
         if x == b.0 && y == b.1 {
             break;
         }

@@ -29,12 +29,7 @@ pub(super) fn draw_legend(img: &mut RgbImage, plot: &LinePlot, frame: &Frame) {
     for (i, label) in labels.iter().enumerate() {
         let top = rect.y + pad + row * i as i64;
         let mid = top + i64::from(CAP_HEIGHT * s) / 2;
-        let bar = Rect {
-            x: rect.x + pad,
-            y: mid - i64::from(s),
-            w: swatch,
-            h: i64::from(2 * s),
-        };
+        let bar = Rect::new(rect.x + pad, mid - i64::from(s), swatch, i64::from(2 * s));
         fill_rect(img, &all, bar, plot.color(i));
         draw_text(img, (rect.x + pad * 2 + swatch) as i32, top as i32, label, s, TEXT);
     }
@@ -78,10 +73,5 @@ fn best_corner(img: &RgbImage, plot: Rect, w: i64, h: i64, inset: i64) -> Rect {
         .min_by_key(|c| covered(c))
         .copied()
         .unwrap_or((right, top));
-    Rect {
-        x: best.0,
-        y: best.1,
-        w,
-        h,
-    }
+    Rect::new(best.0, best.1, w, h)
 }
