@@ -22,6 +22,18 @@
 #![warn(missing_docs)]
 
 mod backend;
+mod context;
+mod event;
+mod graph;
+mod image;
+mod inputs;
+mod node;
+mod node_error;
+mod port;
+mod registry;
+mod schema_json;
+mod value;
+mod workflow;
 mod error;
 pub mod nn;
 mod op;
@@ -43,6 +55,21 @@ pub use reference::ReferenceBackend;
 pub use shape::{matmul_dims, BinaryLayout, Broadcast, Shape};
 pub use tape::{Gradients, Tape, Var};
 pub use tensor::{DeviceStorage, Storage, Tensor};
+
+pub use context::{CancelToken, Context};
+pub use event::{Event, Observer};
+pub use graph::{
+    Executor, Graph, GraphError, GraphNode, InputValue, Link, NodeId, RunError, RunOptions, RunReport, RunStatus,
+    ValidationError, ValidationErrors, MAX_NODES,
+};
+pub use image::{Image, ImageError};
+pub use inputs::{Inputs, Outputs};
+pub use node::{Node, NodeSchema, SchemaError, SchemaProblem};
+pub use node_error::NodeError;
+pub use port::{CustomType, InputPort, OutputPort, PortType, ValueProblem};
+pub use registry::Registry;
+pub use value::{CustomObject, CustomValue, Literal, Value};
+pub use workflow::{InputProblem, WorkflowError, MAX_INPUTS_PER_NODE, MAX_WORKFLOW_BYTES};
 
 /// Helpers for backends that work on host memory (shared by the reference and rayon backends).
 pub mod host {

@@ -1,0 +1,236 @@
+// C = op(A) · op(B) (+ bias) (then act), C is M × N, the inner dimension K. Row-major storage:
+// A is M × K, or K × M when TRANS_A; B is K × N, or N × K when TRANS_B.
+//
+// Tiling: a 16 × 16 workgroup computes a 64 × 64 tile of C; each invocation owns a 4 × 4 block
+// (register blocking) held as a mat4x4. The K dimension is walked 16 deep at a time: the
+// workgroup stages a 64 × 16 slab of op(A) and a 16 × 64 slab of op(B) in workgroup memory as
+// vec4s of four values consecutive in the operand's memory (a single vec4 load when VEC_A /
+// VEC_B say that the contiguous dimension is a multiple of 4, else four scalar loads). Each
+// invocation writes exactly one whole vec4 of each slab (WGSL lets a component write touch the
+// whole vector, so no two invocations share one), then every invocation multiplies 4 × 4
+// blocks out of the slabs into its accumulator. Out-of-range elements load as 0, so any shape
+// is correct at the edges.
+//
+// Slab layouts (q: a group of 4 rows or columns, s: a group of 4 depths):
+//   A, M × K (contiguous depth): a_slab[row * 4 + s]       = depths 4s..4s+3 of row
+//   A, K × M (TRANS_A):          a_slab[depth * 16 + q]    = rows 4q..4q+3 at depth
+//   B, K × N (contiguous cols):  b_slab[depth * 16 + q]    = columns 4q..4q+3 at depth
+//   B, N × K (TRANS_B):          b_slab[col * 4 + s + col / 4] = depths 4s..4s+3 of col; the
+//                                one vec4 of padding per 4 columns keeps reads conflict-free
+//                                across the 16 column groups on hardware with memory banks.
+//
+// A and B are bound as arrays of vec4 (every pooled buffer is a multiple of 16 bytes); the
+// scalar path reads one component of them.
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
+override VEC_A: bool = false;
+override VEC_B: bool = false;
+// Add bias[j] to column j.
+override BIAS: bool = false;
+// Apply unary_apply(ACT, ·, p.c) last (linear layers); ACT = 255 means none.
+override ACT: u32 = 255u;
+
+const WG: u32 = 8u;         // invocations along each side of the workgroup
+const BLOCKS: u32 = 2u;     // 4 × 4 blocks along each side of an invocation's share
+const TILE: u32 = 64u;      // 4 · WG · BLOCKS: rows and columns of C per workgroup
+const DEPTH: u32 = 16u;     // K per stage
+const QUADS: u32 = 16u;     // TILE / 4: vec4s across a slab row
+const THREADS: u32 = 64u;   // WG · WG
+const LOADS: u32 = 4u;      // 256 / THREADS: vec4s each invocation stages per slab
+
+struct Params {
+    m: u32,
+    n: u32,
+    k: u32,
+    c: f32,
+}
+
+@group(0) @binding(0) var<storage, read> a: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> b: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(4) var<uniform> p: Params;
+
+var<workgroup> a_slab: array<vec4<f32>, 256>;
+var<workgroup> b_slab: array<vec4<f32>, 272>;
+
+fn load_a(flat: u32) -> f32 {
+    return a[flat >> 2u][flat & 3u];
+}
+
+fn load_b(flat: u32) -> f32 {
+    return b[flat >> 2u][flat & 3u];
+}
+
+// Four consecutive values of A starting at flat index `flat`, of which the first `valid` are
+// in range (0 to 4).
+fn quad_a(flat: u32, valid: u32) -> vec4<f32> {
+    if (VEC_A) {
+        if (valid == 0u) {
+            return vec4<f32>(0.0);
+        }
+        return a[flat >> 2u];
+    }
+    var v = vec4<f32>(0.0);
+    for (var q = 0u; q < 4u; q++) {
+        if (q < valid) {
+            v[q] = load_a(flat + q);
+        }
+    }
+    return v;
+}
+
+fn quad_b(flat: u32, valid: u32) -> vec4<f32> {
+    if (VEC_B) {
+        if (valid == 0u) {
+            return vec4<f32>(0.0);
+        }
+        return b[flat >> 2u];
+    }
+    var v = vec4<f32>(0.0);
+    for (var q = 0u; q < 4u; q++) {
+        if (q < valid) {
+            v[q] = load_b(flat + q);
+        }
+    }
+    return v;
+}
+
+// How many of the four indices start, start+1, .. start+3 are below `end`.
+fn count_valid(start: u32, end: u32) -> u32 {
+    if (start >= end) {
+        return 0u;
+    }
+    return min(end - start, 4u);
+}
+
+fn stage_a(tid: u32, row0: u32, k0: u32) {
+    var v = vec4<f32>(0.0);
+    if (TRANS_A) {
+        // A is K × M, contiguous along M: rows 4q .. 4q+3 at one depth.
+        let gk = k0 + tid / QUADS;
+        let gi = row0 + 4u * (tid % QUADS);
+        if (gk < p.k) {
+            v = quad_a(gk * p.m + gi, count_valid(gi, p.m));
+        }
+    } else {
+        // A is M × K, contiguous along K: depths 4s .. 4s+3 of one row.
+        let gi = row0 + tid / 4u;
+        let gk = k0 + 4u * (tid % 4u);
+        if (gi < p.m) {
+            v = quad_a(gi * p.k + gk, count_valid(gk, p.k));
+        }
+    }
+    a_slab[tid] = v;
+}
+
+fn stage_b(tid: u32, col0: u32, k0: u32) {
+    var v = vec4<f32>(0.0);
+    if (TRANS_B) {
+        // B is N × K, contiguous along K: depths 4s .. 4s+3 of one column.
+        let gj = col0 + tid / 4u;
+        let gk = k0 + 4u * (tid % 4u);
+        if (gj < p.n) {
+            v = quad_b(gj * p.k + gk, count_valid(gk, p.k));
+        }
+        b_slab[tid + tid / 16u] = v;
+    } else {
+        // B is K × N, contiguous along N: columns 4q .. 4q+3 at one depth.
+        let gk = k0 + tid / QUADS;
+        let gj = col0 + 4u * (tid % QUADS);
+        if (gk < p.k) {
+            v = quad_b(gk * p.n + gj, count_valid(gj, p.n));
+        }
+        b_slab[tid] = v;
+    }
+}
+
+// Rows 4 ty .. 4 ty + 3 of op(A) at depths 4s .. 4s+3: column r holds row r over the depths.
+fn a_block(ty: u32, s: u32) -> mat4x4<f32> {
+    if (TRANS_A) {
+        return transpose(mat4x4<f32>(
+            a_slab[(4u * s) * QUADS + ty],
+            a_slab[(4u * s + 1u) * QUADS + ty],
+            a_slab[(4u * s + 2u) * QUADS + ty],
+            a_slab[(4u * s + 3u) * QUADS + ty],
+        ));
+    }
+    return mat4x4<f32>(
+        a_slab[(4u * ty) * 4u + s],
+        a_slab[(4u * ty + 1u) * 4u + s],
+        a_slab[(4u * ty + 2u) * 4u + s],
+        a_slab[(4u * ty + 3u) * 4u + s],
+    );
+}
+
+// Depths 4s .. 4s+3 of op(B) at columns 4 tx .. 4 tx + 3: column e holds depth e over the columns.
+fn b_block(tx: u32, s: u32) -> mat4x4<f32> {
+    if (TRANS_B) {
+        let base = (4u * tx) * 4u + s + tx;
+        return transpose(mat4x4<f32>(
+            b_slab[base],
+            b_slab[base + 4u],
+            b_slab[base + 8u],
+            b_slab[base + 12u],
+        ));
+    }
+    return mat4x4<f32>(
+        b_slab[(4u * s) * QUADS + tx],
+        b_slab[(4u * s + 1u) * QUADS + tx],
+        b_slab[(4u * s + 2u) * QUADS + tx],
+        b_slab[(4u * s + 3u) * QUADS + tx],
+    );
+}
+
+@compute @workgroup_size(8, 8)
+fn main(
+    @builtin(workgroup_id) wid: vec3<u32>,
+    @builtin(local_invocation_id) lid: vec3<u32>,
+) {
+    // No early return: every invocation takes part in staging and reaches the barriers.
+    let row0 = wid.y * TILE;
+    let col0 = wid.x * TILE;
+    let tid = lid.y * WG + lid.x;
+    // acc[rb * BLOCKS + cb]: the 4 × 4 block of row quad ly + WG rb and column quad
+    // lx + WG cb; its column r is row r of the block over the block's 4 columns.
+    var acc: array<mat4x4<f32>, 4>;
+    for (var k0 = 0u; k0 < p.k; k0 += DEPTH) {
+        for (var l = 0u; l < LOADS; l++) {
+            stage_a(l * THREADS + tid, row0, k0);
+            stage_b(l * THREADS + tid, col0, k0);
+        }
+        workgroupBarrier();
+        for (var s = 0u; s < 4u; s++) {
+            let a0 = a_block(lid.y, s);
+            let a1 = a_block(lid.y + WG, s);
+            let b0 = b_block(lid.x, s);
+            let b1 = b_block(lid.x + WG, s);
+            // (B A)[r] = Σ_e A[r][e] B[e]: row r of a block gains Σ_e a(r, e) b(e, ·).
+            acc[0] += b0 * a0;
+            acc[1] += b1 * a0;
+            acc[2] += b0 * a1;
+            acc[3] += b1 * a1;
+        }
+        workgroupBarrier();
+    }
+    for (var blk = 0u; blk < 4u; blk++) {
+        let rq = lid.y + WG * (blk / BLOCKS);
+        let cq = lid.x + WG * (blk % BLOCKS);
+        for (var r = 0u; r < 4u; r++) {
+            let i = row0 + 4u * rq + r;
+            for (var c = 0u; c < 4u; c++) {
+                let j = col0 + 4u * cq + c;
+                if (i < p.m && j < p.n) {
+                    var v = acc[blk][r][c];
+                    if (BIAS) {
+                        v += bias[j];
+                    }
+                    if (ACT != 255u) {
+                        v = unary_apply(ACT, v, p.c);
+                    }
+                    out[i * p.n + j] = v;
+                }
+            }
+        }
+    }
+}
