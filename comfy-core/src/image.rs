@@ -171,10 +171,17 @@ mod tests {
         assert!(matches!(Image::new(0, 3, 1, vec![]), Err(ImageError::Empty { .. })));
         assert!(matches!(
             Image::new(2, 2, 3, vec![0; 11]),
-            Err(ImageError::Length { expected: 12, found: 11, .. })
+            Err(ImageError::Length {
+                expected: 12,
+                found: 11,
+                ..
+            })
         ));
         // u32::MAX² · 4 overflows a 64-bit usize: refused before anything is allocated.
-        assert!(matches!(Image::filled(u32::MAX, u32::MAX, 4, 0), Err(ImageError::TooLarge { .. })));
+        assert!(matches!(
+            Image::filled(u32::MAX, u32::MAX, 4, 0),
+            Err(ImageError::TooLarge { .. })
+        ));
     }
 
     #[test]

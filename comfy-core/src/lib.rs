@@ -23,28 +23,28 @@
 
 mod backend;
 mod context;
+mod error;
 mod event;
 mod graph;
 mod image;
 mod inputs;
+pub mod nn;
 mod node;
 mod node_error;
-mod port;
-mod registry;
-mod schema_json;
-mod value;
-mod workflow;
-mod error;
-pub mod nn;
 mod op;
 pub mod optim;
 mod params;
+mod port;
 pub mod random;
 mod reference;
+mod registry;
+mod schema_json;
 mod shape;
 mod tape;
 mod tensor;
 pub mod testing;
+mod value;
+mod workflow;
 
 pub use backend::{bce_with_logits, sigmoid, AdamStep, Axis, Backend, BinaryOp, ReduceOp, SgdStep, UnaryOp};
 pub use error::{Error, Result};

@@ -178,7 +178,11 @@ fn check_port(port: &InputPort) -> Result<(), SchemaProblem> {
     let ty = port.port_type();
     let numeric = matches!(ty, PortType::Int | PortType::Float);
     let literals = [port.default_value(), port.min(), port.max(), port.step_value()];
-    if let Some(bad) = literals.into_iter().flatten().find(|l| matches!(l, Literal::Float(v) if !v.is_finite())) {
+    if let Some(bad) = literals
+        .into_iter()
+        .flatten()
+        .find(|l| matches!(l, Literal::Float(v) if !v.is_finite()))
+    {
         return Err(SchemaProblem::NonFinite(bad.clone()));
     }
     for bound in [port.min(), port.max(), port.step_value()].into_iter().flatten() {

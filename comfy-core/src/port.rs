@@ -333,10 +333,20 @@ impl InputPort {
 
     fn check_range(&self, value: Literal) -> Result<(), ValueProblem> {
         if let Some(min) = self.min.as_ref().filter(|m| compare(&value, m) == Some(Ordering::Less)) {
-            return Err(ValueProblem::BelowMin { value, min: min.clone() });
+            return Err(ValueProblem::BelowMin {
+                value,
+                min: min.clone(),
+            });
         }
-        if let Some(max) = self.max.as_ref().filter(|m| compare(&value, m) == Some(Ordering::Greater)) {
-            return Err(ValueProblem::AboveMax { value, max: max.clone() });
+        if let Some(max) = self
+            .max
+            .as_ref()
+            .filter(|m| compare(&value, m) == Some(Ordering::Greater))
+        {
+            return Err(ValueProblem::AboveMax {
+                value,
+                max: max.clone(),
+            });
         }
         Ok(())
     }

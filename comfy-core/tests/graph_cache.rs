@@ -52,7 +52,10 @@ fn changing_one_value_reruns_only_it_and_its_descendants() {
     let third = exec.run(&registry, &g, &mut ()).unwrap();
     assert_eq!(third.executed(), &[a.clone(), s, show1.clone()]);
     assert_eq!(third.cached(), &[b, t, show2]);
-    assert_eq!((runs.get("IntConstant"), runs.get("AddInts"), runs.get("ShowInt")), (3, 3, 3));
+    assert_eq!(
+        (runs.get("IntConstant"), runs.get("AddInts"), runs.get("ShowInt")),
+        (3, 3, 3)
+    );
     assert_eq!(third.output(&show1, 0).and_then(Value::as_int), Some(12));
 
     // Going back to the old value runs again: only the last run's outputs are kept.

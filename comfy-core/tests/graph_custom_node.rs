@@ -60,7 +60,9 @@ impl Node for Total {
         // The shared form outlives the inputs.
         let shared: Arc<Histogram> = inputs.custom_arc::<Histogram>("histogram")?;
         assert_eq!(shared.counts, h.counts);
-        Ok(Outputs::new().with(h.counts.iter().sum::<i64>()).with(h.counts.len() as i64))
+        Ok(Outputs::new()
+            .with(h.counts.iter().sum::<i64>())
+            .with(h.counts.len() as i64))
     }
 }
 
@@ -186,11 +188,15 @@ fn bad_outputs_and_panics_are_node_failures() {
 #[test]
 fn a_node_can_be_tested_alone() {
     let mut ctx = Context::reference();
-    let out = Collect.execute(&Inputs::new().with("a", 2).with("b", 3), &mut ctx).unwrap();
+    let out = Collect
+        .execute(&Inputs::new().with("a", 2).with("b", 3), &mut ctx)
+        .unwrap();
     let h = out.values()[0].downcast::<Histogram>().unwrap();
     assert_eq!(h.counts, vec![2, 3]);
     let err = Collect.execute(&Inputs::new().with("a", 2), &mut ctx).unwrap_err();
     assert_eq!(err.to_string(), r#"missing input "b""#);
-    let err = Collect.execute(&Inputs::new().with("a", 2).with("b", "x"), &mut ctx).unwrap_err();
+    let err = Collect
+        .execute(&Inputs::new().with("a", 2).with("b", "x"), &mut ctx)
+        .unwrap_err();
     assert_eq!(err.to_string(), r#"input "b": expected INT, found STRING"#);
 }

@@ -44,7 +44,15 @@ fn events_arrive_in_order() {
     );
     log.clear();
     exec.run(&registry, &g, &mut |e: &Event| log.push(describe(e))).unwrap();
-    assert_eq!(log, ["run started (2)", "1 cached", "2 cached", "run finished (0 run, 2 cached)"]);
+    assert_eq!(
+        log,
+        [
+            "run started (2)",
+            "1 cached",
+            "2 cached",
+            "run finished (0 run, 2 cached)"
+        ]
+    );
 }
 
 #[test]
@@ -84,7 +92,7 @@ fn cancelling_inside_a_node_stops_the_run() {
     let report = exec.run_with(&registry, &g, &options, &mut observer).unwrap();
     assert_eq!(report.status(), RunStatus::Cancelled);
     assert!(report.is_cancelled());
-    assert_eq!(report.executed(), &[c.clone()]);
+    assert_eq!(report.executed(), std::slice::from_ref(&c));
     assert_eq!(log.last().map(String::as_str), Some("cancelled at 2"));
     assert!(!log.iter().any(|l| l.contains("3/10")));
 
@@ -115,7 +123,15 @@ fn cancelling_between_nodes_stops_before_the_next() {
     let report = executor().run_with(&registry, &g, &options, &mut observer).unwrap();
     assert!(report.is_cancelled());
     assert_eq!(report.executed(), &[c]);
-    assert_eq!(log, ["run started (2)", "1 IntConstant started", "1 finished", "cancelled at 2"]);
+    assert_eq!(
+        log,
+        [
+            "run started (2)",
+            "1 IntConstant started",
+            "1 finished",
+            "cancelled at 2"
+        ]
+    );
     assert_eq!(runs.get("Steps"), 0);
 }
 
@@ -130,4 +146,54 @@ fn a_run_cancelled_before_it_starts_runs_nothing() {
     assert!(report.is_cancelled());
     assert!(report.executed().is_empty());
     assert_eq!(runs.total(), 0);
+}
+
+/// Works until cancelled (at most ten seconds).
+struct UntilCancelled;
+
+impl comfy_core::Node for UntilCancelled {
+    fn schema(&self) -> comfy_core::NodeSchema {
+        comfy_core::NodeSchema::new("UntilCancelled", "test").output_node()
+    }
+
+    fn execute(
+        &self,
+        _: &comfy_core::Inputs,
+        ctx: &mut comfy_core::Context,
+    ) -> Result<comfy_core::Outputs, comfy_core::NodeError> {
+        for _ in 0..10_000 {
+            ctx.check_cancelled()?;
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        Err(comfy_core::NodeError::msg("never cancelled"))
+    }
+}
+
+#[test]
+fn a_run_on_another_thread_is_cancelled_from_this_one() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Executor>();
+    send_sync::<comfy_core::Registry>();
+    send_sync::<Graph>();
+    send_sync::<comfy_core::Value>();
+
+    let mut registry = registry(&Runs::default());
+    registry.register_node(UntilCancelled);
+    let mut g = Graph::new();
+    g.add("UntilCancelled");
+    let options = RunOptions::default();
+    let cancel = options.cancel.clone();
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        let mut observer = |e: &Event| {
+            if matches!(e, Event::NodeStarted { .. }) {
+                let _ = started_tx.send(());
+            }
+        };
+        executor().run_with(&registry, &g, &options, &mut observer)
+    });
+    started_rx.recv().unwrap();
+    cancel.cancel();
+    let report = worker.join().unwrap().unwrap();
+    assert_eq!(report.status(), RunStatus::Cancelled);
 }

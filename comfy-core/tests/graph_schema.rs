@@ -12,7 +12,16 @@ fn schema_json_describes_every_node() {
     let names: Vec<&String> = schema.as_object().unwrap().keys().collect();
     assert_eq!(
         names,
-        ["AddInts", "Fail", "Format", "IntConstant", "RandomInt", "ScaleFloat", "ShowInt", "Steps"]
+        [
+            "AddInts",
+            "Fail",
+            "Format",
+            "IntConstant",
+            "RandomInt",
+            "ScaleFloat",
+            "ShowInt",
+            "Steps"
+        ]
     );
     assert_eq!(
         schema["AddInts"],
@@ -35,10 +44,16 @@ fn schema_json_describes_every_node() {
         })
     );
     // Choices are written as ComfyUI writes combos; optional inputs and the wildcard type.
-    assert_eq!(schema["Format"]["input"]["required"]["style"], json!([["plain", "brackets"], {"default": "plain"}]));
+    assert_eq!(
+        schema["Format"]["input"]["required"]["style"],
+        json!([["plain", "brackets"], {"default": "plain"}])
+    );
     assert_eq!(schema["Format"]["input"]["required"]["value"], json!(["*", {}]));
     assert_eq!(schema["Format"]["input"]["optional"]["suffix"], json!(["STRING", {}]));
-    assert_eq!(schema["ScaleFloat"]["input"]["required"]["factor"], json!(["FLOAT", {"default": 1.0, "tooltip": "multiplier"}]));
+    assert_eq!(
+        schema["ScaleFloat"]["input"]["required"]["factor"],
+        json!(["FLOAT", {"default": 1.0, "tooltip": "multiplier"}])
+    );
     assert_eq!(schema["ShowInt"]["output_node"], json!(true));
     assert_eq!(schema["RandomInt"]["cacheable"], json!(false));
 }
@@ -49,7 +64,10 @@ fn registry_lookups() {
     assert_eq!(registry.len(), 8);
     assert!(registry.check().is_ok());
     let add = registry.schema("AddInts").unwrap();
-    assert_eq!(add.find_input("b").and_then(|p| p.max()).map(|m| m.to_string()), Some("1000".into()));
+    assert_eq!(
+        add.find_input("b").and_then(|p| p.max()).map(|m| m.to_string()),
+        Some("1000".into())
+    );
     assert_eq!(add.outputs()[0].port_type(), PortType::Int);
     assert!(registry.schema("Nope").is_none());
     assert!(Registry::new().is_empty());

@@ -108,7 +108,10 @@ fn graphs_over_the_limit_are_refused() {
     }
     assert_eq!(
         messages(&g, &registry),
-        [format!("the graph has {} nodes; at most {MAX_NODES} are allowed", MAX_NODES + 1)]
+        [format!(
+            "the graph has {} nodes; at most {MAX_NODES} are allowed",
+            MAX_NODES + 1
+        )]
     );
 }
 
@@ -178,7 +181,10 @@ fn schema_mistakes_are_reported() {
     );
     assert!(matches!(
         &problems[1],
-        SchemaError::Port { problem: SchemaProblem::BadDefault(_), .. }
+        SchemaError::Port {
+            problem: SchemaProblem::BadDefault(_),
+            ..
+        }
     ));
     // A graph using the node is refused, naming the node (then its missing inputs).
     let mut g = Graph::new();
@@ -186,5 +192,7 @@ fn schema_mistakes_are_reported() {
     let errors = g.validate(&registry).unwrap_err();
     let schema_errors = errors.iter().filter(|e| matches!(e, ValidationError::BadSchema { .. }));
     assert_eq!(schema_errors.count(), 4);
-    assert!(errors.errors()[0].to_string().starts_with("node 1: node type \"Sloppy\""));
+    assert!(errors.errors()[0]
+        .to_string()
+        .starts_with("node 1: node type \"Sloppy\""));
 }

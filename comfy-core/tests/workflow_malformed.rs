@@ -13,10 +13,19 @@ fn error(text: &str) -> String {
 
 #[test]
 fn not_json() {
-    assert_eq!(error(""), "malformed JSON: EOF while parsing a value at line 1 column 0");
-    assert_eq!(error("{\"1\": {"), "malformed JSON: EOF while parsing an object at line 1 column 7");
+    assert_eq!(
+        error(""),
+        "malformed JSON: EOF while parsing a value at line 1 column 0"
+    );
+    assert_eq!(
+        error("{\"1\": {"),
+        "malformed JSON: EOF while parsing an object at line 1 column 7"
+    );
     assert_eq!(error("{} x"), "malformed JSON: trailing characters at line 1 column 4");
-    assert_eq!(error("{'1': 2}"), "malformed JSON: key must be a string at line 1 column 2");
+    assert_eq!(
+        error("{'1': 2}"),
+        "malformed JSON: key must be a string at line 1 column 2"
+    );
     assert!(error(r#"{"1": {"class_type": "X", "inputs": {"v": 1e400}}}"#).contains("number out of range"));
 }
 
@@ -81,7 +90,15 @@ fn input_problem(value: &str) -> InputProblem {
 fn bad_input_values() {
     assert_eq!(input_problem("null"), InputProblem::Null);
     assert_eq!(input_problem(r#"{"a": 1}"#), InputProblem::Object);
-    for link in [r#"[1, 0]"#, r#"["1", -1]"#, r#"["1", 1.5]"#, r#"["1"]"#, r#"["1", 0, 2]"#, r#"["", 0]"#, "[]"] {
+    for link in [
+        r#"[1, 0]"#,
+        r#"["1", -1]"#,
+        r#"["1", 1.5]"#,
+        r#"["1"]"#,
+        r#"["1", 0, 2]"#,
+        r#"["", 0]"#,
+        "[]",
+    ] {
         assert!(matches!(input_problem(link), InputProblem::BadLink(_)), "{link}");
     }
     assert_eq!(
@@ -121,10 +138,15 @@ fn values_of_the_wrong_kind_are_caught_by_validation_all_at_once() {
 
 #[test]
 fn absurd_sizes_are_refused() {
-    let nodes: Vec<String> = (0..=MAX_NODES).map(|i| format!(r#""{i}": {{"class_type": "X"}}"#)).collect();
+    let nodes: Vec<String> = (0..=MAX_NODES)
+        .map(|i| format!(r#""{i}": {{"class_type": "X"}}"#))
+        .collect();
     assert_eq!(
         error(&format!("{{{}}}", nodes.join(","))),
-        format!("the workflow has {} nodes; at most {MAX_NODES} are allowed", MAX_NODES + 1)
+        format!(
+            "the workflow has {} nodes; at most {MAX_NODES} are allowed",
+            MAX_NODES + 1
+        )
     );
     let inputs: Vec<String> = (0..=MAX_INPUTS_PER_NODE).map(|i| format!(r#""i{i}": 1"#)).collect();
     let text = format!(r#"{{"1": {{"class_type": "X", "inputs": {{{}}}}}}}"#, inputs.join(","));
@@ -134,12 +156,13 @@ fn absurd_sizes_are_refused() {
 #[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    eprintln!("A {}", error(&deep));
+    // Skipped values are not built, so their depth costs nothing.
+    assert!(error(&deep).ends_with("not an array"));
     let in_input = format!(r#"{{"1": {{"class_type": "X", "inputs": {{"v": {deep}}}}}}}"#);
     assert!(error(&in_input).contains("recursion limit exceeded"));
     let past_limit: Vec<String> = (0..=MAX_NODES).map(|i| format!(r#""{i}": 1"#)).collect();
     let skipped = format!("{{{}, \"x\": {deep}}}", past_limit.join(","));
-    eprintln!("B {}", error(&skipped));
+    assert!(error(&skipped).starts_with("the workflow has 10002 nodes"));
 }
 
 #[test]

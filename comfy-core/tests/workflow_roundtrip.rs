@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/workflows").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/workflow_files")
+        .join(name)
 }
 
 #[test]
@@ -25,7 +27,9 @@ fn the_documented_example_loads_runs_and_saves_back_byte_for_byte() {
     );
 
     let registry = registry(&Runs::default());
-    let report = Executor::new(Arc::new(ReferenceBackend)).run(&registry, &graph, &mut ()).unwrap();
+    let report = Executor::new(Arc::new(ReferenceBackend))
+        .run(&registry, &graph, &mut ())
+        .unwrap();
     assert_eq!(report.output(&NodeId::from("4"), 0).and_then(Value::as_int), Some(42));
 
     let text = std::fs::read_to_string(&path).unwrap();
@@ -47,7 +51,8 @@ fn every_value_survives_a_round_trip() {
     g.set(&ten, "min", i64::MIN).unwrap();
     g.set(&ten, "max", i64::MAX).unwrap();
     g.set(&ten, "flag", true).unwrap();
-    g.set(&ten, "text", "quote \" backslash \\ newline \n unicode é 🎨").unwrap();
+    g.set(&ten, "text", "quote \" backslash \\ newline \n unicode é 🎨")
+        .unwrap();
     g.connect(&NodeId::from("my node"), 7, &ten, "link").unwrap();
     g.set_title(&NodeId::from("2"), "A title").unwrap();
 
@@ -90,4 +95,24 @@ fn save_and_load_a_file() {
     let back = Graph::load(&path);
     let _ = std::fs::remove_file(&path);
     assert_eq!(back.unwrap(), g);
+}
+
+#[test]
+fn the_example_workflows_load_and_round_trip() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/workflows");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let graph = Graph::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(
+                Graph::from_json(&graph.to_json().unwrap()).unwrap(),
+                graph,
+                "{}",
+                path.display()
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 1);
 }

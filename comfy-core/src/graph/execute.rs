@@ -200,12 +200,18 @@ impl Executor {
     /// Takes one node from the cache or executes it; `Ok(false)` when the run is cancelled.
     fn step(&mut self, registry: &Registry, node: &GraphNode, run: &mut RunState) -> Result<bool, RunError> {
         let entry = registry.entry(node.class_type()).ok_or_else(|| unknown_type(node))?;
-        let signature = entry.schema.is_cacheable().then(|| Signature::of(node, self.seed, &run.keys));
+        let signature = entry
+            .schema
+            .is_cacheable()
+            .then(|| Signature::of(node, self.seed, &run.keys));
         let key = self.cache.key(signature);
         run.keys.insert(node.id().clone(), key);
         let (id, class_type) = (node.id().clone(), node.class_type().to_string());
         if let Some(outputs) = self.cache.get(key) {
-            run.observer.on_event(&Event::NodeCached { node: id.clone(), class_type });
+            run.observer.on_event(&Event::NodeCached {
+                node: id.clone(),
+                class_type,
+            });
             run.report.cached.push(id.clone());
             run.report.outputs.insert(id, outputs);
             return Ok(true);
@@ -246,7 +252,11 @@ impl Executor {
                     error: error.to_string(),
                 });
                 let error = Box::new(error);
-                Err(RunError::NodeFailed { node: id, class_type, error })
+                Err(RunError::NodeFailed {
+                    node: id,
+                    class_type,
+                    error,
+                })
             }
         }
     }
@@ -339,7 +349,12 @@ fn check_outputs(schema: &NodeSchema, values: &[Value]) -> Result<(), NodeError>
     }
     for (port, value) in ports.iter().zip(values) {
         if !value.port_type().links_to(port.port_type()) {
-            let msg = format!("output {:?} is declared {} but holds {}", port.name(), port.port_type(), value);
+            let msg = format!(
+                "output {:?} is declared {} but holds {}",
+                port.name(),
+                port.port_type(),
+                value
+            );
             return Err(NodeError::BadOutputs(msg));
         }
     }
@@ -350,7 +365,10 @@ fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
     if let Some(s) = panic.downcast_ref::<&str>() {
         return s.to_string();
     }
-    panic.downcast_ref::<String>().cloned().unwrap_or_else(|| "unknown panic".into())
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 /// A node's seed from the run seed and its id (FNV-1a, then a SplitMix64 finaliser), so

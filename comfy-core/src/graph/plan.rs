@@ -7,7 +7,11 @@ pub(crate) fn dependencies(graph: &Graph) -> Vec<Vec<usize>> {
     graph
         .nodes()
         .iter()
-        .map(|node| node.links().filter_map(|(_, link)| graph.position(&link.node)).collect())
+        .map(|node| {
+            node.links()
+                .filter_map(|(_, link)| graph.position(&link.node))
+                .collect()
+        })
         .collect()
 }
 

@@ -53,17 +53,22 @@ fn has_output_node(graph: &Graph, registry: &Registry) -> bool {
         .any(|n| registry.schema(n.class_type()).is_some_and(|s| s.is_output_node()))
 }
 
-fn check_node(graph: &Graph, registry: &Registry, node: &GraphNode, errors: &mut Vec<ValidationError>) {
-    let id = node.id();
+/// Links from nodes that are not in the graph (checked whatever the node's type).
+fn check_sources(graph: &Graph, node: &GraphNode, errors: &mut Vec<ValidationError>) {
     for (input, link) in node.links() {
         if graph.node(&link.node).is_none() {
             errors.push(ValidationError::MissingSource {
-                node: id.clone(),
+                node: node.id().clone(),
                 input: input.to_string(),
                 from: link.node.clone(),
             });
         }
     }
+}
+
+fn check_node(graph: &Graph, registry: &Registry, node: &GraphNode, errors: &mut Vec<ValidationError>) {
+    let id = node.id();
+    check_sources(graph, node, errors);
     let Some(entry) = registry.entry(node.class_type()) else {
         errors.push(ValidationError::UnknownNodeType {
             node: id.clone(),
@@ -106,13 +111,15 @@ fn check_input(
     errors: &mut Vec<ValidationError>,
 ) {
     let error = match value {
-        InputValue::Literal(literal) => port.value_from_literal(literal).err().map(|problem| {
-            ValidationError::BadValue {
-                node: node.id().clone(),
-                input: port.name().to_string(),
-                problem,
-            }
-        }),
+        InputValue::Literal(literal) => {
+            port.value_from_literal(literal)
+                .err()
+                .map(|problem| ValidationError::BadValue {
+                    node: node.id().clone(),
+                    input: port.name().to_string(),
+                    problem,
+                })
+        }
         InputValue::Link(link) => check_link(graph, registry, node, port, link),
     };
     errors.extend(error);

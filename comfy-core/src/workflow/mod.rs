@@ -100,7 +100,9 @@ pub enum WorkflowError {
         found: &'static str,
     },
     /// A node field this format does not have.
-    #[error("node {node}: unknown field {field:?} (a node has \"class_type\", \"inputs\" and \"_meta\": {{\"title\"}})")]
+    #[error(
+        "node {node}: unknown field {field:?} (a node has \"class_type\", \"inputs\" and \"_meta\": {{\"title\"}})"
+    )]
     UnknownField {
         /// The node id.
         node: String,
@@ -169,7 +171,9 @@ impl Graph {
         };
         let mut text = String::new();
         let file = std::fs::File::open(path).map_err(io)?;
-        file.take(MAX_WORKFLOW_BYTES + 1).read_to_string(&mut text).map_err(io)?;
+        file.take(MAX_WORKFLOW_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(io)?;
         if text.len() as u64 > MAX_WORKFLOW_BYTES {
             return Err(WorkflowError::TooLarge {
                 path: path.display().to_string(),

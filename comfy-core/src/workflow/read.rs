@@ -15,7 +15,12 @@ pub(super) fn parse(text: &str) -> Result<Graph, WorkflowError> {
     let nodes = match top {
         TopLevel::Nodes(nodes) => nodes,
         TopLevel::Other(found) => return Err(WorkflowError::NotAnObject { found }),
-        TopLevel::TooMany(count) => return Err(WorkflowError::TooManyNodes { count, limit: MAX_NODES }),
+        TopLevel::TooMany(count) => {
+            return Err(WorkflowError::TooManyNodes {
+                count,
+                limit: MAX_NODES,
+            })
+        }
         TopLevel::Duplicate(id) => return Err(WorkflowError::DuplicateNode(id)),
     };
     let mut graph = Graph::new();

@@ -2,9 +2,7 @@
 //! (public API only). They stand in for the built-in nodes, which live in comfy-nodes.
 #![allow(dead_code)]
 
-use comfy_core::{
-    Context, Event, Image, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Registry,
-};
+use comfy_core::{Context, Event, Image, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Registry};
 use rand::Rng;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -203,7 +201,12 @@ pub fn describe(e: &Event) -> String {
         Event::NodeCached { node, .. } => format!("{node} cached"),
         Event::NodeFinished { node, .. } => format!("{node} finished"),
         Event::NodeFailed { node, error, .. } => format!("{node} failed: {error}"),
-        Event::Progress { node, step, total, message } => format!("{node} {step}/{total} {message}"),
+        Event::Progress {
+            node,
+            step,
+            total,
+            message,
+        } => format!("{node} {step}/{total} {message}"),
         Event::Preview { node, image } => format!("{node} preview {}", image.pixels()[0]),
         Event::RunCancelled { node } => format!("cancelled at {node}"),
         Event::RunFinished { executed, cached } => format!("run finished ({executed} run, {cached} cached)"),
