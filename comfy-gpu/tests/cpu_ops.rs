@@ -128,7 +128,7 @@ fn concat_and_slice_rows_match() {
     let s = cpu.slice_rows(&got, 1, 3).unwrap();
     let w = ReferenceBackend.slice_rows(&want, 1, 3).unwrap();
     assert_eq!((s.shape(), bits(&s)), (w.shape(), bits(&w)));
-    assert!(cpu.slice_rows(&got, 4, 2).is_err());
+    assert!(cpu.slice_rows(&got, 19, 2).is_err());
     assert!(cpu.concat_rows(&[]).is_err());
     assert!(cpu
         .concat_rows(&[&Tensor::zeros([1, 2]), &Tensor::zeros([1, 3])])

@@ -96,3 +96,24 @@ fn upload_and_read_back_round_trip() {
     assert_eq!(host(g, &empty), Vec::<f32>::new());
     g.synchronize().expect("synchronize");
 }
+
+#[test]
+fn a_lost_device_gives_errors_not_panics() {
+    // A device of its own, since it is destroyed.
+    let Some(g) = wgpu_common::fresh_gpu() else { return };
+    let x = g.upload(&Tensor::full([4], 1.0)).expect("upload");
+    g.destroy_device();
+    let results = [
+        g.unary(comfy_core::UnaryOp::Neg, &x).err(),
+        g.to_host(&x).err(),
+        g.synchronize().err(),
+        g.zeros(&[3].into()).and_then(|z| g.to_host(&z)).err(),
+    ];
+    for (i, r) in results.iter().enumerate() {
+        let msg = r.as_ref().map(|e| e.to_string());
+        assert!(
+            msg.as_ref().is_some_and(|m| m.contains("lost")),
+            "operation {i}: {msg:?}"
+        );
+    }
+}

@@ -17,7 +17,9 @@ use wgpu_common::{check, fresh_gpu, gpu, random};
 fn batch(step: u64, rows: usize, cols: usize) -> (Tensor, Tensor) {
     let x = random(&[rows, cols], 1000 + step, -1.0, 1.0);
     let v = x.to_vec().expect("host");
-    let labels = (0..rows).map(|r| f32::from(u8::from(v[r * cols] + v[r * cols + 1] > 0.0))).collect();
+    let labels = (0..rows)
+        .map(|r| f32::from(u8::from(v[r * cols] + v[r * cols + 1] > 0.0)))
+        .collect();
     (x, Tensor::from_vec(labels, [rows, 1]).expect("labels"))
 }
 

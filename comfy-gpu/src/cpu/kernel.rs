@@ -1,9 +1,9 @@
 //! The micro-kernel seam: which kernel runs, the portable fallback, and edge tiles.
 //!
 //! A micro-kernel multiplies a packed `kc × MR` sliver of A by a packed `kc × NR` sliver of B
-//! into an `MR × NR` block of C. Each C value is one chain of multiply-adds in `p` order,
-//! starting from zero or from the value already in C, so its result depends only on the data and
-//! on where the k blocks start — never on how the work was split between threads.
+//! into an `MR × NR` block of C. Each C value of a k block is one chain of multiply-adds in `p`
+//! order from zero, then stored or added to the value already in C. Its result depends only on
+//! the data and on where the k blocks start — never on how the work was split between threads.
 use super::kernel_avx2::Avx2Fma;
 
 /// Rows of C per micro-tile.
@@ -73,11 +73,6 @@ impl Kernel {
 /// The fallback kernel: the same sums as the AVX2 one, as plain `a * b + c` loops.
 fn portable(kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [f32]], col: usize, accumulate: bool) {
     let mut acc = [[0.0f32; NR]; MR];
-    if accumulate {
-        for (dst, src) in acc.iter_mut().zip(rows.iter()) {
-            dst.copy_from_slice(&src[col..col + NR]);
-        }
-    }
     for (ap, bp) in a.chunks_exact(MR).zip(b.chunks_exact(NR)).take(kc) {
         for (acc_row, &ar) in acc.iter_mut().zip(ap) {
             for (c, &bv) in acc_row.iter_mut().zip(bp) {
@@ -86,7 +81,12 @@ fn portable(kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [f32]], col: usize
         }
     }
     for (src, dst) in acc.iter().zip(rows.iter_mut()) {
-        dst[col..col + NR].copy_from_slice(src);
+        let dst = &mut dst[col..col + NR];
+        if accumulate {
+            dst.iter_mut().zip(src).for_each(|(d, s)| *d += s);
+        } else {
+            dst.copy_from_slice(src);
+        }
     }
 }
 

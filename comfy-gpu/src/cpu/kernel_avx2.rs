@@ -25,7 +25,8 @@ impl Avx2Fma {
     }
 
     /// `C[r][col .. col + NR] (+)= Σ_p a[p·MR + r] · b[p·NR .. p·NR + NR]` for the `MR` rows of
-    /// `rows`; the sum starts from the current C values when `accumulate` is set, else from zero.
+    /// `rows`: the sum, taken from zero, is added to the current C values when `accumulate` is
+    /// set, else stored over them.
     ///
     /// Panics if `rows` is not `MR` rows each reaching `col + NR`, or `a`/`b` hold fewer than
     /// `kc` steps of packed values.
@@ -88,9 +89,10 @@ macro_rules! step {
 unsafe fn kernel_6x16(kc: usize, a: *const f32, b: *const f32, c: &[*mut f32; MR], accumulate: bool) {
     let mut acc = [_mm256_setzero_ps(); 2 * MR];
     if accumulate {
-        for r in 0..MR {
-            acc[2 * r] = _mm256_loadu_ps(c[r]);
-            acc[2 * r + 1] = _mm256_loadu_ps(c[r].add(8));
+        // C is read only after the k loop: fetching it now hides the miss behind the loop.
+        for &row in c {
+            _mm_prefetch::<_MM_HINT_T0>(row as *const i8);
+            _mm_prefetch::<_MM_HINT_T0>(row.add(NR - 1) as *const i8);
         }
     }
     let (mut a, mut b) = (a, b);
@@ -109,7 +111,111 @@ unsafe fn kernel_6x16(kc: usize, a: *const f32, b: *const f32, c: &[*mut f32; MR
         b = b.add(NR);
     }
     for r in 0..MR {
-        _mm256_storeu_ps(c[r], acc[2 * r]);
-        _mm256_storeu_ps(c[r].add(8), acc[2 * r + 1]);
+        let (mut lo, mut hi) = (acc[2 * r], acc[2 * r + 1]);
+        if accumulate {
+            lo = _mm256_add_ps(_mm256_loadu_ps(c[r]), lo);
+            hi = _mm256_add_ps(_mm256_loadu_ps(c[r].add(8)), hi);
+        }
+        _mm256_storeu_ps(c[r], lo);
+        _mm256_storeu_ps(c[r].add(8), hi);
     }
+}
+
+impl Avx2Fma {
+    /// Interleaves `W` rows into a packed sliver: `out[p·W + r] = rows[r][p]` for every step `p`
+    /// of `out` (`W` is 6 or 16, the two sliver widths). Eight steps at a time go through an
+    /// 8 × 8 register transpose instead of `W` scalar loads and stores each.
+    ///
+    /// Panics if `W` is neither 6 nor 16, or a row is shorter than `out.len() / W`.
+    pub fn gather<const W: usize>(self, out: &mut [f32], rows: &[&[f32]; W]) {
+        assert!(W == 6 || W == 16, "gather packs slivers of 6 or 16");
+        let kc = out.len() / W;
+        assert!(rows.iter().all(|r| r.len() >= kc), "rows shorter than the sliver");
+        let src: [*const f32; W] = std::array::from_fn(|r| rows[r].as_ptr());
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `self` proves AVX2 is available. Each `src[r]` is valid for `kc` reads
+        // (asserted above) and `out` for `kc · W` writes; `gather_rows` stays inside both.
+        unsafe {
+            gather_rows::<W>(out.as_mut_ptr(), &src, kc)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = (src, kc);
+            unreachable!("Avx2Fma cannot be detected off x86_64")
+        }
+    }
+}
+
+/// `out[p·W + r] = src[r][p]` for `p < kc`, `r < W`, eight rows and eight steps at a time.
+///
+/// # Safety
+/// AVX2 must be available; `src[r]` valid for `kc` reads and `out` for `kc · W` writes, not
+/// overlapping.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn gather_rows<const W: usize>(out: *mut f32, src: &[*const f32; W], kc: usize) {
+    let full = kc / 8 * 8;
+    // Lanes 0..6 of a group of six rows.
+    let six = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, 0, 0);
+    for g in (0..W).step_by(8) {
+        let live = 8.min(W - g);
+        for p in (0..full).step_by(8) {
+            let r: [__m256; 8] = std::array::from_fn(|i| {
+                if i < live {
+                    _mm256_loadu_ps(src[g + i].add(p))
+                } else {
+                    _mm256_setzero_ps()
+                }
+            });
+            let c = transpose8(r);
+            for (i, &col) in c.iter().enumerate() {
+                let dst = out.add((p + i) * W + g);
+                if live == 8 {
+                    _mm256_storeu_ps(dst, col);
+                } else if p + i + 1 < kc {
+                    // Two lanes spill into the next step's first rows, written after this.
+                    _mm256_storeu_ps(dst, col);
+                } else {
+                    _mm256_maskstore_ps(dst, six, col);
+                }
+            }
+        }
+    }
+    for p in full..kc {
+        for (r, &row) in src.iter().enumerate() {
+            *out.add(p * W + r) = *row.add(p);
+        }
+    }
+}
+
+/// Transposes eight rows of eight values: column `i` of the result holds value `i` of each row.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn transpose8(r: [__m256; 8]) -> [__m256; 8] {
+    let t0 = _mm256_unpacklo_ps(r[0], r[1]);
+    let t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    let t2 = _mm256_unpacklo_ps(r[2], r[3]);
+    let t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    let t4 = _mm256_unpacklo_ps(r[4], r[5]);
+    let t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    let t6 = _mm256_unpacklo_ps(r[6], r[7]);
+    let t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    let u0 = _mm256_shuffle_ps::<0x44>(t0, t2);
+    let u1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
+    let u2 = _mm256_shuffle_ps::<0x44>(t1, t3);
+    let u3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
+    let u4 = _mm256_shuffle_ps::<0x44>(t4, t6);
+    let u5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
+    let u6 = _mm256_shuffle_ps::<0x44>(t5, t7);
+    let u7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
+    [
+        _mm256_permute2f128_ps::<0x20>(u0, u4),
+        _mm256_permute2f128_ps::<0x20>(u1, u5),
+        _mm256_permute2f128_ps::<0x20>(u2, u6),
+        _mm256_permute2f128_ps::<0x20>(u3, u7),
+        _mm256_permute2f128_ps::<0x31>(u0, u4),
+        _mm256_permute2f128_ps::<0x31>(u1, u5),
+        _mm256_permute2f128_ps::<0x31>(u2, u6),
+        _mm256_permute2f128_ps::<0x31>(u3, u7),
+    ]
 }

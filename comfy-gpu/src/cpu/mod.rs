@@ -26,6 +26,8 @@ mod optim;
 mod pack;
 mod par;
 mod reduce;
+mod scratch;
+mod tiles;
 
 use comfy_core::host::{concat_shape, host, host_mut, same_size, slice_shape};
 use comfy_core::{

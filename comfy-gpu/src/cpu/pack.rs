@@ -1,18 +1,46 @@
 //! Packing: copying `op(A)` and `op(B)` into the sliver layout the micro-kernel streams.
 //!
-//! A packed A is a run of slivers of `MR` rows; sliver `s` holds, for each `p` in `0..k`, the
-//! `MR` values `op(A)[s·MR + r][p]` side by side (zeros past the last row). A packed B is a run
-//! of slivers of `NR` columns laid out the same way. The k block `p0 .. p0 + kc` of a sliver is
-//! therefore one contiguous run, whatever the transposes were: packing absorbs them, so all four
-//! transpose combinations reach the kernel in the same shape.
-#[cfg(test)]
-use super::kernel::MR;
+//! An operand is cut along k into blocks (see [`KBlocks`]) and, across k, into slivers of `W`
+//! rows of `op(A)` (or columns of `op(B)`). Block after block, sliver after sliver, a packed
+//! sliver holds for each step `p` of the block its `W` values side by side (zeros past the
+//! edge). The slivers of one k block are therefore one contiguous run that the kernel and the
+//! hardware prefetcher walk in order, whatever the transposes were: packing absorbs them, so
+//! all four transpose combinations reach the kernel in the same shape.
+use super::kernel_avx2::Avx2Fma;
 use rayon::prelude::*;
 
 /// Slivers per parallel packing task (keeps the task count, not the result, in check).
 const SLIVERS_PER_TASK: usize = 8;
 
-/// One operand as the kernel sees it: `op(X)` of `rows × k` (for A) or `k × cols` (for B).
+/// How k is cut into blocks: `count` blocks of `step` steps, the last one possibly shorter.
+/// Fixed by k alone, so every output value sums the same blocks in the same order.
+#[derive(Clone, Copy, Debug)]
+pub struct KBlocks {
+    /// The shared dimension.
+    pub k: usize,
+    /// Steps per block (all but the last).
+    pub step: usize,
+}
+
+impl KBlocks {
+    /// Blocks of at most `max` steps, as even as possible.
+    pub fn new(k: usize, max: usize) -> Self {
+        let count = k.div_ceil(max).max(1);
+        KBlocks {
+            k,
+            step: k.div_ceil(count).max(1),
+        }
+    }
+
+    /// `(p0, kc)` of each block, in order.
+    pub fn iter(self) -> impl Iterator<Item = (usize, usize)> {
+        (0..self.k)
+            .step_by(self.step)
+            .map(move |p0| (p0, self.step.min(self.k - p0)))
+    }
+}
+
+/// One operand as the kernel sees it: `op(A)` of `outer × k`, or `op(B)` of `k × outer`.
 #[derive(Clone, Copy, Debug)]
 pub struct Operand<'a> {
     /// The values in row-major order, as stored.
@@ -27,114 +55,183 @@ pub struct Operand<'a> {
 }
 
 impl Operand<'_> {
+    /// The left operand: `a` is `m × k`, or `k × m` as stored when `trans`.
+    pub fn a(a: &[f32], m: usize, k: usize, trans: bool) -> Operand<'_> {
+        Operand {
+            data: a,
+            outer: m,
+            k,
+            outer_contiguous: trans,
+        }
+    }
+
+    /// The right operand: `b` is `k × n`, or `n × k` as stored when `trans`.
+    pub fn b(b: &[f32], k: usize, n: usize, trans: bool) -> Operand<'_> {
+        Operand {
+            data: b,
+            outer: n,
+            k,
+            outer_contiguous: !trans,
+        }
+    }
+
     /// Length of the packed form with slivers of width `w`.
     pub fn packed_len(&self, w: usize) -> usize {
         self.outer.div_ceil(w) * w * self.k
     }
 }
 
+/// Offset of sliver `s` of the k block `(p0, kc)` in an operand of `outer` rows/columns packed
+/// with slivers of width `w`.
+#[inline]
+pub fn sliver_at(s: usize, (p0, kc): (usize, usize), outer: usize, w: usize) -> usize {
+    p0 * outer.div_ceil(w) * w + s * w * kc
+}
+
 /// Packs `op` into `dst` (of length `op.packed_len(W)`) with slivers of width `W`, on several
 /// threads when `parallel`.
-pub fn pack<const W: usize>(dst: &mut [f32], op: Operand<'_>, parallel: bool) {
-    let sliver = W * op.k;
-    if sliver == 0 {
+pub fn pack<const W: usize>(dst: &mut [f32], op: Operand<'_>, blocks: KBlocks, parallel: bool) {
+    let padded = op.outer.div_ceil(W) * W;
+    // One job per group of slivers of one k block: `(p0, kc, first row/column, output)`.
+    let mut jobs = Vec::with_capacity(blocks.k.div_ceil(blocks.step) * padded.div_ceil(W * SLIVERS_PER_TASK));
+    let mut rest = dst;
+    for (p0, kc) in blocks.iter() {
+        let (section, tail) = rest.split_at_mut(padded * kc);
+        rest = tail;
+        let group = W * kc * SLIVERS_PER_TASK;
+        for (g, out) in section.chunks_mut(group).enumerate() {
+            jobs.push((p0, kc, g * SLIVERS_PER_TASK * W, out));
+        }
+    }
+    let one = |(p0, kc, first, out): (usize, usize, usize, &mut [f32])| pack_group::<W>(out, op, first, p0, kc);
+    if parallel {
+        jobs.into_par_iter().for_each(one);
+    } else {
+        jobs.into_iter().for_each(one);
+    }
+}
+
+/// Packs steps `p0 .. p0 + kc` of the slivers that `out` holds, the first one starting at
+/// row/column `first`; zero-filled past `op.outer`.
+fn pack_group<const W: usize>(out: &mut [f32], op: Operand<'_>, first: usize, p0: usize, kc: usize) {
+    let sliver = W * kc;
+    if !op.outer_contiguous {
+        for (s, sliver_out) in out.chunks_mut(sliver).enumerate() {
+            pack_sliver::<W>(sliver_out, op, first + s * W, p0);
+        }
         return;
     }
-    let one = |(s, out): (usize, &mut [f32])| pack_sliver::<W>(out, op, s * W);
-    if parallel {
-        dst.par_chunks_mut(sliver)
-            .with_min_len(SLIVERS_PER_TASK)
-            .enumerate()
-            .for_each(one);
-    } else {
-        dst.chunks_mut(sliver).enumerate().for_each(one);
-    }
-}
-
-/// Packs the `W` rows/columns starting at `first` (zero-filled past `op.outer`).
-fn pack_sliver<const W: usize>(out: &mut [f32], op: Operand<'_>, first: usize) {
-    let live = W.min(op.outer - first);
-    if op.outer_contiguous {
-        // Stored as `k × outer`: step `p` is a short run of the row `p`.
-        for (p, step) in out.chunks_exact_mut(W).enumerate() {
-            let src = &op.data[p * op.outer + first..][..live];
-            step[..live].copy_from_slice(src);
-            step[live..].fill(0.0);
-        }
-    } else {
-        // Stored as `outer × k`: gather one value from each of the `W` rows per step.
-        let rows: [&[f32]; W] = std::array::from_fn(|r| {
-            if r < live {
-                &op.data[(first + r) * op.k..][..op.k]
-            } else {
-                &[]
-            }
-        });
-        if live == W {
-            for (p, step) in out.chunks_exact_mut(W).enumerate() {
-                for (v, row) in step.iter_mut().zip(&rows) {
-                    *v = row[p];
-                }
-            }
-        } else {
-            out.fill(0.0);
-            for (r, row) in rows.iter().enumerate().take(live) {
-                for (p, &v) in row.iter().enumerate() {
-                    out[p * W + r] = v;
-                }
-            }
+    // Stored as `k × outer`: row `p` holds step `p` of every sliver side by side, so walk the
+    // rows and deal each one's run out to the slivers.
+    let width = (out.len() / sliver * W).min(op.outer - first);
+    for p in 0..kc {
+        let src = &op.data[(p0 + p) * op.outer + first..][..width];
+        for (s, run) in src.chunks(W).enumerate() {
+            copy_step::<W>(&mut out[s * sliver + p * W..][..W], run);
         }
     }
+    // Slivers wholly past the edge.
+    let used = width.div_ceil(W) * sliver;
+    out[used..].fill(0.0);
 }
 
-/// Packs the left operand: `a` is `m × k`, or `k × m` stored when `trans`.
-pub fn operand_a(a: &[f32], m: usize, k: usize, trans: bool) -> Operand<'_> {
-    Operand {
-        data: a,
-        outer: m,
-        k,
-        outer_contiguous: trans,
-    }
-}
-
-/// Packs the right operand: `b` is `k × n`, or `n × k` stored when `trans`.
-pub fn operand_b(b: &[f32], k: usize, n: usize, trans: bool) -> Operand<'_> {
-    Operand {
-        data: b,
-        outer: n,
-        k,
-        outer_contiguous: !trans,
-    }
-}
-
-/// Offset of sliver `s` at step `p0` in a packed operand with slivers of width `w`.
+/// One step of a sliver from a run of at most `W` values, zero-padded.
 #[inline]
-pub fn sliver_at(s: usize, p0: usize, k: usize, w: usize) -> usize {
-    s * w * k + p0 * w
+fn copy_step<const W: usize>(step: &mut [f32], run: &[f32]) {
+    if run.len() == W {
+        // A copy of constant length: a few vector moves, not a call to memmove.
+        step.copy_from_slice(&run[..W]);
+    } else {
+        step[..run.len()].copy_from_slice(run);
+        step[run.len()..].fill(0.0);
+    }
+}
+
+/// Packs one sliver: the steps `p0 ..` (as many as `out` holds) of the `W` rows/columns of `op`
+/// from `first` on, zero-filled past `op.outer`.
+pub fn pack_sliver<const W: usize>(out: &mut [f32], op: Operand<'_>, first: usize, p0: usize) {
+    if op.outer_contiguous {
+        let live = W.min(op.outer - first);
+        for (p, step) in out.chunks_exact_mut(W).enumerate() {
+            copy_step::<W>(step, &op.data[(p0 + p) * op.outer + first..][..live]);
+        }
+    } else {
+        gather_sliver::<W>(out, op, first, p0);
+    }
+}
+
+/// Packs one sliver of an operand stored as `outer × k`: one value from each of `W` rows per step.
+fn gather_sliver<const W: usize>(out: &mut [f32], op: Operand<'_>, first: usize, p0: usize) {
+    let live = W.min(op.outer.saturating_sub(first));
+    let kc = out.len() / W;
+    let rows: [&[f32]; W] = std::array::from_fn(|r| {
+        if r < live {
+            &op.data[(first + r) * op.k + p0..][..kc]
+        } else {
+            &[]
+        }
+    });
+    if live == W {
+        if let Some(simd) = Avx2Fma::detect() {
+            simd.gather::<W>(out, &rows);
+            return;
+        }
+        for (p, step) in out.chunks_exact_mut(W).enumerate() {
+            for (v, row) in step.iter_mut().zip(&rows) {
+                *v = row[p];
+            }
+        }
+    } else {
+        out.fill(0.0);
+        for (r, row) in rows.iter().enumerate().take(live) {
+            for (p, &v) in row.iter().enumerate() {
+                out[p * W + r] = v;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn packing_absorbs_transposes() {
-        let (m, k) = (7, 3);
-        let a: Vec<f32> = (0..m * k).map(|i| i as f32).collect(); // a[i][p] = i·k + p
-        let at: Vec<f32> = (0..k * m).map(|i| ((i % m) * k + i / m) as f32).collect();
-        for (data, trans) in [(&a, false), (&at, true)] {
-            let op = operand_a(data, m, k, trans);
-            let mut dst = vec![-1.0; op.packed_len(MR)];
-            pack::<MR>(&mut dst, op, false);
-            for s in 0..2 {
-                for p in 0..k {
-                    for r in 0..MR {
-                        let i = s * MR + r;
-                        let want = if i < m { (i * k + p) as f32 } else { 0.0 };
-                        assert_eq!(dst[sliver_at(s, p, k, MR) + r], want, "trans {trans} ({i}, {p})");
+    /// `op(X)[i][p] = i·k + p` stored plainly or transposed, packed in blocks of 8 steps (which
+    /// the 8 × 8 transposes take whole) and a ragged last block.
+    fn check<const W: usize>(outer: usize, k: usize) {
+        let plain: Vec<f32> = (0..outer * k).map(|i| i as f32).collect();
+        let trans: Vec<f32> = (0..k * outer).map(|i| ((i % outer) * k + i / outer) as f32).collect();
+        let blocks = KBlocks::new(k, 8);
+        for (data, contiguous) in [(&plain, false), (&trans, true)] {
+            let op = Operand {
+                data,
+                outer,
+                k,
+                outer_contiguous: contiguous,
+            };
+            let mut dst = vec![-1.0; op.packed_len(W)];
+            pack::<W>(&mut dst, op, blocks, false);
+            for block in blocks.iter() {
+                for s in 0..outer.div_ceil(W) {
+                    for p in 0..block.1 {
+                        for r in 0..W {
+                            let i = s * W + r;
+                            let want = if i < outer { (i * k + block.0 + p) as f32 } else { 0.0 };
+                            let at = sliver_at(s, block, outer, W) + p * W + r;
+                            assert_eq!(dst[at], want, "W {W} contiguous {contiguous} ({i}, {})", block.0 + p);
+                        }
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn packing_absorbs_transposes() {
+        assert_eq!(KBlocks::new(21, 8).iter().collect::<Vec<_>>(), vec![(0, 7), (7, 7), (14, 7)]);
+        assert_eq!(KBlocks::new(16, 8).iter().collect::<Vec<_>>(), vec![(0, 8), (8, 8)]);
+        for k in [1, 5, 16, 21, 40] {
+            check::<6>(13, k);
+            check::<16>(37, k);
         }
     }
 }

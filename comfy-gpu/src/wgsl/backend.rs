@@ -88,6 +88,14 @@ impl WgpuBackend {
         super::context::is_hardware(self.inner.gpu.info.device_type)
     }
 
+    /// Destroys the device, as a driver reset or an unplugged GPU would: every later operation
+    /// returns an error saying the device was lost. For tests of that path.
+    #[doc(hidden)]
+    pub fn destroy_device(&self) {
+        self.inner.gpu.device.destroy();
+        let _ = self.inner.gpu.device.poll(wgpu::PollType::Poll);
+    }
+
     /// Current counters.
     pub fn stats(&self) -> WgpuStats {
         let b = self.inner.lock_batch();

@@ -21,7 +21,10 @@ pub fn fresh_gpu() -> Option<WgpuBackend> {
         Ok(b) => Some(b),
         Err(e) => {
             let required = std::env::var("COMFY_REQUIRE_GPU").is_ok_and(|v| v.trim() == "1");
-            assert!(!required, "COMFY_REQUIRE_GPU=1 but the WGSL backend could not start: {e}");
+            assert!(
+                !required,
+                "COMFY_REQUIRE_GPU=1 but the WGSL backend could not start: {e}"
+            );
             eprintln!("skipped: no GPU adapter ({e}); set COMFY_REQUIRE_GPU=1 to make this a failure");
             None
         }

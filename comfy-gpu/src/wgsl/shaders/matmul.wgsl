@@ -1,23 +1,28 @@
 // C = op(A) · op(B) (+ bias) (then act), C is M × N, the inner dimension K. Row-major storage:
 // A is M × K, or K × M when TRANS_A; B is K × N, or N × K when TRANS_B.
 //
-// Tiling: a 16 × 16 workgroup computes a 64 × 64 tile of C; each invocation owns a 4 × 4 block
-// (register blocking) held as a mat4x4. The K dimension is walked 16 deep at a time: the
-// workgroup stages a 64 × 16 slab of op(A) and a 16 × 64 slab of op(B) in workgroup memory as
-// vec4s of four values consecutive in the operand's memory (a single vec4 load when VEC_A /
-// VEC_B say that the contiguous dimension is a multiple of 4, else four scalar loads). Each
-// invocation writes exactly one whole vec4 of each slab (WGSL lets a component write touch the
-// whole vector, so no two invocations share one), then every invocation multiplies 4 × 4
-// blocks out of the slabs into its accumulator. Out-of-range elements load as 0, so any shape
-// is correct at the edges.
+// Tiling: an 8 × 8 workgroup computes a 64 × 64 tile of C; each invocation owns an 8 × 8 share
+// (register blocking) as four 4 × 4 blocks held in mat4x4s: row quads ly and ly + 8, column
+// quads lx and lx + 8 (strided, so that neighbouring invocations touch neighbouring memory).
+// The K dimension is walked 16 deep at a time: the workgroup stages a 64 × 16 slab of op(A)
+// and a 16 × 64 slab of op(B) in workgroup memory as vec4s of four values consecutive in the
+// operand's memory (a single vec4 load when VEC_A / VEC_B say that the contiguous dimension is
+// a multiple of 4, else four scalar loads). Each slab vec4 is written whole by one invocation
+// (WGSL lets a component write touch the whole vector, so no two invocations may share one);
+// then every invocation multiplies 4 × 4 blocks out of the slabs into its accumulators: per
+// 4 depths, 8 vec4 reads feed 4 block products (256 multiply-adds). Out-of-range elements load
+// as 0, so any shape is correct at the edges.
 //
-// Slab layouts (q: a group of 4 rows or columns, s: a group of 4 depths):
-//   A, M × K (contiguous depth): a_slab[row * 4 + s]       = depths 4s..4s+3 of row
-//   A, K × M (TRANS_A):          a_slab[depth * 16 + q]    = rows 4q..4q+3 at depth
-//   B, K × N (contiguous cols):  b_slab[depth * 16 + q]    = columns 4q..4q+3 at depth
-//   B, N × K (TRANS_B):          b_slab[col * 4 + s + col / 4] = depths 4s..4s+3 of col; the
+// Slab layouts (q: a group of 4 rows or columns, s: a group of 4 depths, SQ = DEPTH / 4):
+//   A, M × K (contiguous depth): a_slab[row * SQ + s]          = depths 4s..4s+3 of row
+//   A, K × M (TRANS_A):          a_slab[depth * QUADS + q]     = rows 4q..4q+3 at depth
+//   B, K × N (contiguous cols):  b_slab[depth * QUADS + q]     = columns 4q..4q+3 at depth
+//   B, N × K (TRANS_B):          b_slab[col * SQ + s + col / 4] = depths 4s..4s+3 of col; the
 //                                one vec4 of padding per 4 columns keeps reads conflict-free
-//                                across the 16 column groups on hardware with memory banks.
+//                                across column groups on hardware with memory banks.
+//
+// Measured on lavapipe (llvmpipe, 2 cores): ≈ 6 GFLOP/s at 128³–256³ and 7 at 512³, against
+// ≈ 0.4 for a plain 16 × 16-tiled kernel with one output per invocation in the same run.
 //
 // A and B are bound as arrays of vec4 (every pooled buffer is a multiple of 16 bytes); the
 // scalar path reads one component of them.
@@ -35,8 +40,10 @@ const BLOCKS: u32 = 2u;     // 4 × 4 blocks along each side of an invocation's 
 const TILE: u32 = 64u;      // 4 · WG · BLOCKS: rows and columns of C per workgroup
 const DEPTH: u32 = 16u;     // K per stage
 const QUADS: u32 = 16u;     // TILE / 4: vec4s across a slab row
+const SQ: u32 = 4u;         // DEPTH / 4: vec4s along a slab column
+const SLAB: u32 = 256u;     // QUADS · DEPTH = TILE · SQ: vec4s per slab
 const THREADS: u32 = 64u;   // WG · WG
-const LOADS: u32 = 4u;      // 256 / THREADS: vec4s each invocation stages per slab
+const LOADS: u32 = 4u;      // SLAB / THREADS: vec4s each invocation stages per slab
 
 struct Params {
     m: u32,
@@ -51,8 +58,8 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @group(0) @binding(4) var<uniform> p: Params;
 
-var<workgroup> a_slab: array<vec4<f32>, 256>;
-var<workgroup> b_slab: array<vec4<f32>, 272>;
+var<workgroup> a_slab: array<vec4<f32>, SLAB>;
+var<workgroup> b_slab: array<vec4<f32>, SLAB + QUADS>;
 
 fn load_a(flat: u32) -> f32 {
     return a[flat >> 2u][flat & 3u];
@@ -115,8 +122,8 @@ fn stage_a(tid: u32, row0: u32, k0: u32) {
         }
     } else {
         // A is M × K, contiguous along K: depths 4s .. 4s+3 of one row.
-        let gi = row0 + tid / 4u;
-        let gk = k0 + 4u * (tid % 4u);
+        let gi = row0 + tid / SQ;
+        let gk = k0 + 4u * (tid % SQ);
         if (gi < p.m) {
             v = quad_a(gi * p.k + gk, count_valid(gk, p.k));
         }
@@ -128,12 +135,12 @@ fn stage_b(tid: u32, col0: u32, k0: u32) {
     var v = vec4<f32>(0.0);
     if (TRANS_B) {
         // B is N × K, contiguous along K: depths 4s .. 4s+3 of one column.
-        let gj = col0 + tid / 4u;
-        let gk = k0 + 4u * (tid % 4u);
+        let gj = col0 + tid / SQ;
+        let gk = k0 + 4u * (tid % SQ);
         if (gj < p.n) {
             v = quad_b(gj * p.k + gk, count_valid(gk, p.k));
         }
-        b_slab[tid + tid / 16u] = v;
+        b_slab[tid + tid / (4u * SQ)] = v;
     } else {
         // B is K × N, contiguous along N: columns 4q .. 4q+3 at one depth.
         let gk = k0 + tid / QUADS;
@@ -156,22 +163,22 @@ fn a_block(ty: u32, s: u32) -> mat4x4<f32> {
         ));
     }
     return mat4x4<f32>(
-        a_slab[(4u * ty) * 4u + s],
-        a_slab[(4u * ty + 1u) * 4u + s],
-        a_slab[(4u * ty + 2u) * 4u + s],
-        a_slab[(4u * ty + 3u) * 4u + s],
+        a_slab[(4u * ty) * SQ + s],
+        a_slab[(4u * ty + 1u) * SQ + s],
+        a_slab[(4u * ty + 2u) * SQ + s],
+        a_slab[(4u * ty + 3u) * SQ + s],
     );
 }
 
 // Depths 4s .. 4s+3 of op(B) at columns 4 tx .. 4 tx + 3: column e holds depth e over the columns.
 fn b_block(tx: u32, s: u32) -> mat4x4<f32> {
     if (TRANS_B) {
-        let base = (4u * tx) * 4u + s + tx;
+        let base = (4u * tx) * SQ + s + tx;
         return transpose(mat4x4<f32>(
             b_slab[base],
-            b_slab[base + 4u],
-            b_slab[base + 8u],
-            b_slab[base + 12u],
+            b_slab[base + SQ],
+            b_slab[base + 2u * SQ],
+            b_slab[base + 3u * SQ],
         ));
     }
     return mat4x4<f32>(
@@ -200,7 +207,7 @@ fn main(
             stage_b(l * THREADS + tid, col0, k0);
         }
         workgroupBarrier();
-        for (var s = 0u; s < 4u; s++) {
+        for (var s = 0u; s < SQ; s++) {
             let a0 = a_block(lid.y, s);
             let a1 = a_block(lid.y + WG, s);
             let b0 = b_block(lid.x, s);
