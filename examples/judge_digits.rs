@@ -32,14 +32,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let batch = loader.epoch(0).next().ok_or("no test batch")?;
     let labels = batch.labels.ok_or("test digits have no labels")?;
     let (predicted, _) = classify(&classifier, &backend, &batch.images)?;
-    let correct = predicted.iter().zip(&labels).filter(|(p, l)| **p == **l as usize).count();
-    println!("classifier accuracy on the 1,000 held-out test digits: {:.1}%", correct as f64 / 10.0);
+    let correct = predicted
+        .iter()
+        .zip(&labels)
+        .filter(|(p, l)| **p == **l as usize)
+        .count();
+    println!(
+        "classifier accuracy on the 1,000 held-out test digits: {:.1}%",
+        correct as f64 / 10.0
+    );
 
     // The generator and the latent batch behind final_samples.png.
     let mut generator = Network::new(default_generator(), 0)?;
     load_params_into(&run.join("checkpoint/generator.safetensors"), &mut generator.params)?;
     let z = load_tensors(&run.join("checkpoint/fixed_z.safetensors"))?;
-    let z = z.tensors.iter().find(|(n, _)| n == "z").map(|(_, t)| t.clone()).ok_or("fixed_z has no tensor `z`")?;
+    let z = z
+        .tensors
+        .iter()
+        .find(|(n, _)| n == "z")
+        .map(|(_, t)| t.clone())
+        .ok_or("fixed_z has no tensor `z`")?;
     let images = generate(&generator, &backend, &z)?;
     // The classifier saw pixels in [0, 1]; the generator draws in [-1, 1].
     let unit: Vec<f32> = images.to_vec()?.iter().map(|v| (v + 1.0) * 0.5).collect();
@@ -52,12 +64,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  {}", row.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" "));
     }
     println!("digits per class 0-9: {counts:?}");
-    println!("classes present: {}/10; samples classified with >90% confidence: {confident}/{}", counts.iter().filter(|&&c| c > 0).count(), classes.len());
+    println!(
+        "classes present: {}/10; samples classified with >90% confidence: {confident}/{}",
+        counts.iter().filter(|&&c| c > 0).count(),
+        classes.len()
+    );
     Ok(())
 }
 
 fn config(batch_size: usize, shuffle: bool) -> LoaderConfig {
-    LoaderConfig { batch_size, shuffle, seed: 7, drop_last: false, scale: PixelScale::ZeroToOne }
+    LoaderConfig {
+        batch_size,
+        shuffle,
+        seed: 7,
+        drop_last: false,
+        scale: PixelScale::ZeroToOne,
+    }
 }
 
 /// A 784 → 256 → 10 ReLU MLP trained with Adam and softmax cross-entropy on the real digits.
@@ -71,7 +93,10 @@ fn train_classifier(backend: &Arc<dyn Backend>, epochs: usize) -> Result<Network
         for batch in loader.epoch(epoch) {
             let labels = batch.labels.ok_or("training digits have no labels")?;
             let mut onehot = vec![0.0; labels.len() * 10];
-            labels.iter().enumerate().for_each(|(i, &l)| onehot[i * 10 + l as usize] = 1.0);
+            labels
+                .iter()
+                .enumerate()
+                .for_each(|(i, &l)| onehot[i * 10 + l as usize] = 1.0);
             let tape = Tape::new(backend.clone());
             let bound = net.params.bind(&tape, true)?;
             let logits = net.mlp.forward(&bound, tape.constant(&batch.images)?)?;
@@ -86,7 +111,11 @@ fn train_classifier(backend: &Arc<dyn Backend>, epochs: usize) -> Result<Network
 }
 
 /// The most likely class of each image and its softmax probability.
-fn classify(net: &Network, backend: &Arc<dyn Backend>, images: &Tensor) -> Result<(Vec<usize>, Vec<f32>), Box<dyn std::error::Error>> {
+fn classify(
+    net: &Network,
+    backend: &Arc<dyn Backend>,
+    images: &Tensor,
+) -> Result<(Vec<usize>, Vec<f32>), Box<dyn std::error::Error>> {
     let logits = backend.to_host(&net.infer(backend, images)?)?;
     let mut classes = Vec::new();
     let mut confidence = Vec::new();

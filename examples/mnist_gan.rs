@@ -53,7 +53,11 @@ fn main() -> ExitCode {
     let started = std::time::Instant::now();
     match executor.run(&registry, &graph, &mut ConsoleObserver::new()) {
         Ok(report) if report.status() == RunStatus::Completed => {
-            eprintln!("finished in {:.1}s; pictures and checkpoints are in {}", started.elapsed().as_secs_f64(), settings.out_dir);
+            eprintln!(
+                "finished in {:.1}s; pictures and checkpoints are in {}",
+                started.elapsed().as_secs_f64(),
+                settings.out_dir
+            );
             ExitCode::SUCCESS
         }
         Ok(_) => {
@@ -78,9 +82,27 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<(MnistGanSetting
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         let bad = |what: &str| format!("{flag}: `{value}` is not {what}");
         match flag.as_str() {
-            "--epochs" => s.epochs = value.parse().ok().filter(|&e| e > 0).ok_or_else(|| bad("a positive whole number"))?,
-            "--batch-size" => s.batch_size = value.parse().ok().filter(|&b| b > 0).ok_or_else(|| bad("a positive whole number"))?,
-            "--lr" => s.lr = value.parse().ok().filter(|&x: &f64| x > 0.0 && x.is_finite()).ok_or_else(|| bad("a positive number"))?,
+            "--epochs" => {
+                s.epochs = value
+                    .parse()
+                    .ok()
+                    .filter(|&e| e > 0)
+                    .ok_or_else(|| bad("a positive whole number"))?
+            }
+            "--batch-size" => {
+                s.batch_size = value
+                    .parse()
+                    .ok()
+                    .filter(|&b| b > 0)
+                    .ok_or_else(|| bad("a positive whole number"))?
+            }
+            "--lr" => {
+                s.lr = value
+                    .parse()
+                    .ok()
+                    .filter(|&x: &f64| x > 0.0 && x.is_finite())
+                    .ok_or_else(|| bad("a positive number"))?
+            }
             "--seed" => s.seed = value.parse().map_err(|_| bad("a whole number"))?,
             "--data" => s.data_dir = value,
             "--out" => s.out_dir = value,

@@ -21,7 +21,10 @@ impl Node for InvertImages {
     fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
         let images = inputs.tensor("images")?;
         let values: Vec<f32> = ctx.backend().to_host(images)?.iter().map(|v| -v).collect();
-        Ok(Outputs::one(Value::Tensor(Tensor::from_vec(values, images.shape().clone())?)))
+        Ok(Outputs::one(Value::Tensor(Tensor::from_vec(
+            values,
+            images.shape().clone(),
+        )?)))
     }
 }
 
@@ -48,8 +51,20 @@ fn a_user_node_runs_between_built_in_nodes() {
     let mut exec = Executor::new(Arc::new(ReferenceBackend));
     let report = exec.run(&registry, &g, &mut ()).unwrap();
     assert_eq!(report.status(), RunStatus::Completed);
-    let before = report.output(&images, 0).unwrap().as_tensor().unwrap().to_vec().unwrap();
-    let after = report.output(&invert, 0).unwrap().as_tensor().unwrap().to_vec().unwrap();
+    let before = report
+        .output(&images, 0)
+        .unwrap()
+        .as_tensor()
+        .unwrap()
+        .to_vec()
+        .unwrap();
+    let after = report
+        .output(&invert, 0)
+        .unwrap()
+        .as_tensor()
+        .unwrap()
+        .to_vec()
+        .unwrap();
     assert_eq!(after, before.iter().map(|v| -v).collect::<Vec<_>>());
     assert!(out.is_file());
 }
@@ -64,7 +79,9 @@ fn every_shipped_workflow_validates_against_the_built_ins() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "json") {
             let graph = Graph::load(&path).unwrap();
-            graph.validate(&registry).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            graph
+                .validate(&registry)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             seen += 1;
         }
     }

@@ -14,7 +14,12 @@ fn rand(shape: &[usize], seed: u64) -> Tensor {
 /// Values in ±[0.2, 1.2]: far enough from 0 that a step of `H` never crosses a kink or a pole.
 fn away_from_zero(shape: &[usize], seed: u64) -> Tensor {
     let t = rand(shape, seed);
-    let v = t.to_vec().unwrap().iter().map(|&x| x.signum() * (0.2 + x.abs())).collect();
+    let v = t
+        .to_vec()
+        .unwrap()
+        .iter()
+        .map(|&x| x.signum() * (0.2 + x.abs()))
+        .collect();
     Tensor::from_vec(v, shape).unwrap()
 }
 
@@ -47,7 +52,13 @@ fn matmul_all_transposes() {
 
 #[test]
 fn linear_with_each_fusable_activation() {
-    let acts = [None, Some(UnaryOp::Relu), Some(UnaryOp::LeakyRelu(0.2)), Some(UnaryOp::Sigmoid), Some(UnaryOp::Tanh)];
+    let acts = [
+        None,
+        Some(UnaryOp::Relu),
+        Some(UnaryOp::LeakyRelu(0.2)),
+        Some(UnaryOp::Sigmoid),
+        Some(UnaryOp::Tanh),
+    ];
     for act in acts {
         for &(m, k, n) in &SHAPES {
             let x = rand(&[m, k], 1);
@@ -136,7 +147,11 @@ fn losses() {
     check(&[x.clone(), t.clone()], |v| v[0].mse(v[1]));
     let probs = Tensor::from_vec(t.to_vec().unwrap().iter().map(|v| v.abs()).collect(), [7, 3]).unwrap();
     check(&[x.mul_scalar_host(4.0), probs.clone()], |v| v[0].bce_with_logits(v[1]));
-    let onehot = Tensor::from_vec((0..21).map(|i| if i % 3 == (i / 3) % 3 { 1.0 } else { 0.0 }).collect(), [7, 3]).unwrap();
+    let onehot = Tensor::from_vec(
+        (0..21).map(|i| if i % 3 == (i / 3) % 3 { 1.0 } else { 0.0 }).collect(),
+        [7, 3],
+    )
+    .unwrap();
     check(&[x.mul_scalar_host(3.0), onehot], |v| v[0].softmax_cross_entropy(v[1]));
 }
 
@@ -145,7 +160,9 @@ fn detach_blocks_the_gradient() {
     use comfy_core::{ReferenceBackend, Tape};
     use std::sync::Arc;
     let tape = Tape::new(Arc::new(ReferenceBackend));
-    let x = tape.param(&Tensor::from_vec(vec![1.0, -2.0, 3.0], [3]).unwrap()).unwrap();
+    let x = tape
+        .param(&Tensor::from_vec(vec![1.0, -2.0, 3.0], [3]).unwrap())
+        .unwrap();
     // f = Σ x · detach(x): the detached factor is a constant, so df/dx = x (not 2x).
     let f = x.mul(x.detach()).unwrap().sum().unwrap();
     let grads = tape.backward(f).unwrap();
@@ -159,6 +176,10 @@ trait ScaleHost {
 
 impl ScaleHost for Tensor {
     fn mul_scalar_host(&self, c: f32) -> Tensor {
-        Tensor::from_vec(self.to_vec().unwrap().iter().map(|v| v * c).collect(), self.shape().clone()).unwrap()
+        Tensor::from_vec(
+            self.to_vec().unwrap().iter().map(|v| v * c).collect(),
+            self.shape().clone(),
+        )
+        .unwrap()
     }
 }

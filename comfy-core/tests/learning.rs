@@ -22,7 +22,11 @@ fn train(mlp: &Mlp, x: &Tensor, onehot: &Tensor, steps: usize, lr: f32, seed: u6
     }
     let tape = Tape::new(backend.clone());
     let bound = params.bind(&tape, false).unwrap();
-    let logits = mlp.forward(&bound, tape.constant(x).unwrap()).unwrap().to_vec().unwrap();
+    let logits = mlp
+        .forward(&bound, tape.constant(x).unwrap())
+        .unwrap()
+        .to_vec()
+        .unwrap();
     let classes = onehot.shape().rows_cols().1;
     let target = onehot.to_vec().unwrap();
     let correct = logits
@@ -63,7 +67,11 @@ fn two_moons(n: usize, noise: f32, seed: u64) -> (Tensor, Vec<usize>) {
     for i in 0..n {
         let label = i % 2;
         let t = std::f32::consts::PI * (i / 2) as f32 / (n / 2) as f32;
-        let (x, y) = if label == 0 { (t.cos(), t.sin()) } else { (1.0 - t.cos(), 0.5 - t.sin()) };
+        let (x, y) = if label == 0 {
+            (t.cos(), t.sin())
+        } else {
+            (1.0 - t.cos(), 0.5 - t.sin())
+        };
         xs.push(x + noise * jitter[2 * i]);
         xs.push(y + noise * jitter[2 * i + 1]);
         labels.push(label);
@@ -87,14 +95,20 @@ fn same_seed_same_run_bit_for_bit() {
     let mlp = Mlp::new(vec![2, 8, 2], Activation::LeakyRelu(0.2), Activation::Identity).unwrap();
     let (_, a) = train(&mlp, &x, &y, 20, 0.01, 9);
     let (_, b) = train(&mlp, &x, &y, 20, 0.01, 9);
-    assert_eq!(a.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), b.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+    assert_eq!(
+        a.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+        b.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn pytorch_parameter_names_and_layouts() {
     let mlp = Mlp::new(vec![100, 256, 784], Activation::LeakyRelu(0.2), Activation::Tanh).unwrap();
     let p = mlp.init(&mut rng_from_seed(0), Init::PyTorch).unwrap();
-    let names: Vec<_> = p.iter().map(|(n, t)| (n.to_string(), t.shape().dims().to_vec())).collect();
+    let names: Vec<_> = p
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.shape().dims().to_vec()))
+        .collect();
     assert_eq!(
         names,
         vec![
@@ -105,5 +119,11 @@ fn pytorch_parameter_names_and_layouts() {
         ]
     );
     let bound = 1.0 / 10.0;
-    assert!(p.get("0.weight").unwrap().to_vec().unwrap().iter().all(|v| v.abs() <= bound));
+    assert!(p
+        .get("0.weight")
+        .unwrap()
+        .to_vec()
+        .unwrap()
+        .iter()
+        .all(|v| v.abs() <= bound));
 }

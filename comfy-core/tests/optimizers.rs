@@ -27,7 +27,11 @@ fn adam_matches_hand_computation() {
     // m̂ = 0.02/0.19 = 0.105263, v̂ = 0.00031225/0.001999 = 0.156203 → p = 0.9 - 0.1·0.105263/0.395225.
     opt.step(&ReferenceBackend, &mut s, &grad(-0.25)).unwrap();
     let expected = 0.9 - 0.1 * (0.02f64 / 0.19) / ((0.00031225f64 / 0.001999).sqrt() + 1e-8);
-    assert!((value(&s) as f64 - expected).abs() < 1e-6, "{} vs {expected}", value(&s));
+    assert!(
+        (value(&s) as f64 - expected).abs() < 1e-6,
+        "{} vs {expected}",
+        value(&s)
+    );
     assert_eq!(opt.state("w").unwrap().step, 2);
 }
 

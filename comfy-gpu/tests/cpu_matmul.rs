@@ -36,8 +36,20 @@ fn check(m: usize, k: usize, n: usize, ta: bool, tb: bool) {
 
 const FLAGS: [(bool, bool); 4] = [(false, false), (false, true), (true, false), (true, true)];
 
+/// Runs `f` on this thread, then inside a two-thread pool, where products are split between
+/// threads from smaller sizes on.
+fn both_ways(f: impl Fn() + Send + Sync) {
+    f();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    pool.install(&f);
+}
+
 #[test]
 fn awkward_sizes_in_every_layout() {
+    both_ways(awkward_sizes);
+}
+
+fn awkward_sizes() {
     let sizes = [1, 7, 33, 257];
     for (ta, tb) in FLAGS {
         for &m in &sizes {
@@ -56,8 +68,13 @@ fn awkward_sizes_in_every_layout() {
 #[test]
 fn large_products_cross_every_blocking_boundary() {
     for (ta, tb) in FLAGS {
+        // Two bands of rows: B packed up front, on both threads.
         check(300, 600, 1100, ta, tb);
     }
+    // One band: each tile packs its own B; A large enough to be packed in parallel.
+    check(288, 1000, 700, false, true);
+    // Both operands packed in parallel.
+    check(1000, 300, 1000, true, false);
     // The GAN's own shapes: forward X·Wᵀ, dX = dZ·W, dW = dZᵀ·X.
     check(64, 784, 512, false, true);
     check(64, 512, 784, false, false);
@@ -108,8 +125,10 @@ fn fused_linear_matches_the_composite() {
     for (m, k, n) in [(1, 7, 5), (7, 33, 1), (33, 257, 7), (64, 300, 200), (200, 100, 300)] {
         let (x, w) = operands(m, k, n, false, true, 9);
         let b = random([1, n], 11).reshape([n]).unwrap();
+        // The same bias as a `[1, n]` row (with n = 1 a single value, with m = 1 the full shape).
+        let row = b.reshape([1, n]).unwrap();
         for act in ACTS {
-            for bias in [None, Some(&b)] {
+            for bias in [None, Some(&b), Some(&row)] {
                 let fused = cpu.linear(&x, &w, bias, act).unwrap().to_vec().unwrap();
                 let mut y = cpu.matmul(&x, &w, false, true).unwrap();
                 if let Some(b) = bias {
@@ -118,7 +137,12 @@ fn fused_linear_matches_the_composite() {
                 if let Some(op) = act {
                     y = cpu.unary(op, &y).unwrap();
                 }
-                assert_eq!(fused, y.to_vec().unwrap(), "{m}×{k}×{n} {act:?} bias {}", bias.is_some());
+                assert_eq!(
+                    fused,
+                    y.to_vec().unwrap(),
+                    "{m}×{k}×{n} {act:?} bias {}",
+                    bias.is_some()
+                );
                 let want = ReferenceBackend.linear(&x, &w, bias, act).unwrap().to_vec().unwrap();
                 // exp magnifies the matmul's error by its own value: a relative tolerance.
                 assert_close(&fused, &want, 1e-6 * k as f32, 2e-5);

@@ -40,7 +40,10 @@ fn mlp_with_adam_follows_the_reference() {
     let (cpu_losses, cpu_params) = train_mlp(Arc::new(CpuBackend::new()), 8);
     let (ref_losses, ref_params) = train_mlp(Arc::new(ReferenceBackend), 8);
     assert_close(&cpu_losses, &ref_losses, 1e-4, 1e-3);
-    assert!(cpu_losses.last() < cpu_losses.first(), "loss did not fall: {cpu_losses:?}");
+    assert!(
+        cpu_losses.last() < cpu_losses.first(),
+        "loss did not fall: {cpu_losses:?}"
+    );
     for ((name, c), (_, r)) in cpu_params.iter().zip(ref_params.iter()) {
         let (c, r) = (c.to_vec().unwrap(), r.to_vec().unwrap());
         assert!(
@@ -57,7 +60,10 @@ fn gan_steps(steps: usize) -> Vec<u32> {
     let g = Mlp::new(vec![16, 64, 300], Activation::LeakyRelu(0.2), Activation::Tanh).unwrap();
     let d = Mlp::new(vec![300, 64, 1], Activation::LeakyRelu(0.2), Activation::Identity).unwrap();
     let mut rng = rng_from_seed(11);
-    let (mut gp, mut dp) = (g.init(&mut rng, Init::PyTorch).unwrap(), d.init(&mut rng, Init::PyTorch).unwrap());
+    let (mut gp, mut dp) = (
+        g.init(&mut rng, Init::PyTorch).unwrap(),
+        d.init(&mut rng, Init::PyTorch).unwrap(),
+    );
     let (mut go, mut dopt) = (Adam::new(2e-4, 0.5, 0.999), Adam::new(2e-4, 0.5, 0.999));
     let batch = 128;
     let real = Tensor::from_vec(uniform(&mut rng, batch * 300, -1.0, 1.0), [batch, 300]).unwrap();
@@ -109,7 +115,11 @@ fn same_seed_same_training_run_bit_for_bit() {
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     assert_eq!(first, one.install(|| gan_steps(3)), "one thread differs from the pool");
     let three = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
-    assert_eq!(first, three.install(|| gan_steps(3)), "three threads differ from the pool");
+    assert_eq!(
+        first,
+        three.install(|| gan_steps(3)),
+        "three threads differ from the pool"
+    );
 }
 
 #[test]

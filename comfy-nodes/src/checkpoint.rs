@@ -97,20 +97,31 @@ pub fn save_tensors<'a>(
 ) -> Result<(), CheckpointError> {
     let mut bytes: Vec<(String, Vec<u8>, Vec<usize>)> = Vec::new();
     for (name, t) in tensors {
-        let data = t.host_data().ok_or_else(|| CheckpointError::NotOnHost { path: path.into(), key: name.into() })?;
+        let data = t.host_data().ok_or_else(|| CheckpointError::NotOnHost {
+            path: path.into(),
+            key: name.into(),
+        })?;
         bytes.push((name.to_string(), f32_le_bytes(data), t.shape().dims().to_vec()));
     }
     let views = bytes
         .iter()
         .map(|(n, b, s)| {
-            let view = TensorView::new(Dtype::F32, s.clone(), b)
-                .map_err(|e| CheckpointError::Format { path: path.into(), msg: e.to_string() })?;
+            let view = TensorView::new(Dtype::F32, s.clone(), b).map_err(|e| CheckpointError::Format {
+                path: path.into(),
+                msg: e.to_string(),
+            })?;
             Ok((n.as_str(), view))
         })
         .collect::<Result<Vec<_>, CheckpointError>>()?;
     let meta = (!metadata.is_empty()).then_some(metadata);
-    let out = safetensors::serialize(views, meta).map_err(|e| CheckpointError::Format { path: path.into(), msg: e.to_string() })?;
-    atomic_write(path, &out).map_err(|source| CheckpointError::Io { path: path.into(), source })
+    let out = safetensors::serialize(views, meta).map_err(|e| CheckpointError::Format {
+        path: path.into(),
+        msg: e.to_string(),
+    })?;
+    atomic_write(path, &out).map_err(|source| CheckpointError::Io {
+        path: path.into(),
+        source,
+    })
 }
 
 /// Little-endian bytes of f32 values (the safetensors layout).
@@ -120,13 +131,22 @@ fn f32_le_bytes(data: &[f32]) -> Vec<u8> {
 
 /// Reads every tensor of a safetensors file (F32 only) into host tensors.
 pub fn load_tensors(path: &Path) -> Result<Checkpoint, CheckpointError> {
-    let io = |source| CheckpointError::Io { path: path.into(), source };
+    let io = |source| CheckpointError::Io {
+        path: path.into(),
+        source,
+    };
     let len = std::fs::metadata(path).map_err(io)?.len();
     if len > MAX_CHECKPOINT_BYTES {
-        return Err(CheckpointError::Format { path: path.into(), msg: format!("{len} bytes is over the {MAX_CHECKPOINT_BYTES}-byte limit") });
+        return Err(CheckpointError::Format {
+            path: path.into(),
+            msg: format!("{len} bytes is over the {MAX_CHECKPOINT_BYTES}-byte limit"),
+        });
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    let format = |e: safetensors::SafeTensorError| CheckpointError::Format { path: path.into(), msg: e.to_string() };
+    let format = |e: safetensors::SafeTensorError| CheckpointError::Format {
+        path: path.into(),
+        msg: e.to_string(),
+    };
     let (_, meta) = SafeTensors::read_metadata(&bytes).map_err(format)?;
     let st = SafeTensors::deserialize(&bytes).map_err(format)?;
     let mut tensors = Vec::new();
@@ -135,15 +155,27 @@ pub fn load_tensors(path: &Path) -> Result<Checkpoint, CheckpointError> {
     for name in names {
         let view = st.tensor(name).map_err(format)?;
         if view.dtype() != Dtype::F32 {
-            return Err(CheckpointError::Dtype { path: path.into(), key: name.into(), dtype: format!("{:?}", view.dtype()) });
+            return Err(CheckpointError::Dtype {
+                path: path.into(),
+                key: name.into(),
+                dtype: format!("{:?}", view.dtype()),
+            });
         }
-        let values: Vec<f32> =
-            view.data().chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-        let t = Tensor::from_vec(values, view.shape().to_vec())
-            .map_err(|e| CheckpointError::Format { path: path.into(), msg: format!("tensor `{name}`: {e}") })?;
+        let values: Vec<f32> = view
+            .data()
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        let t = Tensor::from_vec(values, view.shape().to_vec()).map_err(|e| CheckpointError::Format {
+            path: path.into(),
+            msg: format!("tensor `{name}`: {e}"),
+        })?;
         tensors.push((name.to_string(), t));
     }
-    Ok(Checkpoint { tensors, metadata: meta.metadata().clone().unwrap_or_default() })
+    Ok(Checkpoint {
+        tensors,
+        metadata: meta.metadata().clone().unwrap_or_default(),
+    })
 }
 
 /// Saves a parameter store (read back to the host first if it lives on a device).
@@ -160,16 +192,31 @@ pub fn load_params_into(path: &Path, params: &mut ParamStore) -> Result<HashMap<
     for (name, t) in params.iter() {
         let expected = t.shape().dims().to_vec();
         match file.get(name) {
-            None => return Err(CheckpointError::MissingKey { path: path.into(), key: name.into(), expected }),
+            None => {
+                return Err(CheckpointError::MissingKey {
+                    path: path.into(),
+                    key: name.into(),
+                    expected,
+                })
+            }
             Some(f) if f.shape().dims() != expected.as_slice() => {
                 let found = f.shape().dims().to_vec();
-                return Err(CheckpointError::ShapeMismatch { path: path.into(), key: name.into(), expected, found });
+                return Err(CheckpointError::ShapeMismatch {
+                    path: path.into(),
+                    key: name.into(),
+                    expected,
+                    found,
+                });
             }
             Some(_) => {}
         }
     }
     if let Some((name, t)) = ckpt.tensors.iter().find(|(n, _)| params.get(n).is_err()) {
-        return Err(CheckpointError::UnexpectedKey { path: path.into(), key: name.clone(), found: t.shape().dims().to_vec() });
+        return Err(CheckpointError::UnexpectedKey {
+            path: path.into(),
+            key: name.clone(),
+            found: t.shape().dims().to_vec(),
+        });
     }
     for (name, t) in &ckpt.tensors {
         params.insert(name.clone(), t.clone());

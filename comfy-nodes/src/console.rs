@@ -30,7 +30,11 @@ impl ConsoleObserver {
             bar.set_draw_target(ProgressDrawTarget::hidden());
             bar
         });
-        ConsoleObserver { bar, line_interval: Duration::from_secs(2), last_line: None }
+        ConsoleObserver {
+            bar,
+            line_interval: Duration::from_secs(2),
+            last_line: None,
+        }
     }
 
     fn line(&self, text: String) {
@@ -78,20 +82,32 @@ impl Observer for ConsoleObserver {
         match event {
             Event::NodeStarted { node, class_type } => self.line(format!("▶ {class_type} (node {node})")),
             Event::NodeCached { node, class_type } => self.line(format!("· {class_type} (node {node}) cached")),
-            Event::NodeFinished { node, class_type, elapsed } => {
+            Event::NodeFinished {
+                node,
+                class_type,
+                elapsed,
+            } => {
                 self.close_bar();
                 self.line(format!("✓ {class_type} (node {node}) in {:.2}s", elapsed.as_secs_f64()));
             }
-            Event::NodeFailed { node, class_type, error } => {
+            Event::NodeFailed {
+                node,
+                class_type,
+                error,
+            } => {
                 self.close_bar();
                 self.line(format!("✗ {class_type} (node {node}) failed: {error}"));
             }
-            Event::Progress { step, total, message, .. } => self.progress(*step, *total, message),
+            Event::Progress {
+                step, total, message, ..
+            } => self.progress(*step, *total, message),
             Event::RunCancelled { node } => {
                 self.close_bar();
                 self.line(format!("run cancelled at node {node}"));
             }
-            Event::RunFinished { executed, cached } => self.line(format!("done: {executed} nodes ran, {cached} cached")),
+            Event::RunFinished { executed, cached } => {
+                self.line(format!("done: {executed} nodes ran, {cached} cached"))
+            }
             _ => {}
         }
     }

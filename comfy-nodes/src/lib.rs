@@ -5,12 +5,14 @@
 #![warn(missing_docs)]
 
 pub mod atomic;
+pub mod autoencoder;
 pub mod checkpoint;
 pub mod console;
 pub mod dataset;
 pub mod gan;
-pub mod viewer;
 pub mod nodes;
 pub mod pipelines;
+pub mod report;
+pub mod viewer;
 
 pub use nodes::register_all;

@@ -13,7 +13,9 @@ fn tmp(name: &str) -> PathBuf {
 }
 
 fn params() -> ParamStore {
-    default_discriminator().init(&mut rng_from_seed(1), Init::PyTorch).unwrap()
+    default_discriminator()
+        .init(&mut rng_from_seed(1), Init::PyTorch)
+        .unwrap()
 }
 
 #[test]
@@ -24,7 +26,11 @@ fn round_trip_keeps_names_shapes_values_and_metadata() {
     save_params(&path, &p, meta.clone()).unwrap();
     let ck = load_tensors(&path).unwrap();
     assert_eq!(ck.metadata, meta);
-    let names: Vec<_> = ck.tensors.iter().map(|(n, t)| (n.as_str(), t.shape().dims().to_vec())).collect();
+    let names: Vec<_> = ck
+        .tensors
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.shape().dims().to_vec()))
+        .collect();
     assert_eq!(
         names,
         vec![
@@ -36,10 +42,16 @@ fn round_trip_keeps_names_shapes_values_and_metadata() {
             ("4.weight", vec![1, 256]),
         ]
     );
-    let mut fresh = default_discriminator().init(&mut rng_from_seed(2), Init::PyTorch).unwrap();
+    let mut fresh = default_discriminator()
+        .init(&mut rng_from_seed(2), Init::PyTorch)
+        .unwrap();
     load_params_into(&path, &mut fresh).unwrap();
     for (name, t) in p.iter() {
-        assert_eq!(fresh.get(name).unwrap().to_vec().unwrap(), t.to_vec().unwrap(), "{name}");
+        assert_eq!(
+            fresh.get(name).unwrap().to_vec().unwrap(),
+            t.to_vec().unwrap(),
+            "{name}"
+        );
     }
     // No temporary file is left beside it.
     let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
@@ -59,16 +71,24 @@ fn mismatches_name_the_key_and_both_shapes() {
     p.insert("0.weight", Tensor::zeros([4, 2]));
     let e = load_params_into(&path, &mut p).unwrap_err();
     assert!(matches!(e, CheckpointError::ShapeMismatch { .. }));
-    assert!(e.to_string().contains("`0.weight`") && e.to_string().contains("[3, 2]") && e.to_string().contains("[4, 2]"));
+    assert!(
+        e.to_string().contains("`0.weight`") && e.to_string().contains("[3, 2]") && e.to_string().contains("[4, 2]")
+    );
     p.insert("0.weight", Tensor::zeros([3, 2]));
     p.insert("0.bias", Tensor::zeros([3]));
     let e = load_params_into(&path, &mut p).unwrap_err();
-    assert!(matches!(e, CheckpointError::MissingKey { ref key, .. } if key == "0.bias"), "{e}");
+    assert!(
+        matches!(e, CheckpointError::MissingKey { ref key, .. } if key == "0.bias"),
+        "{e}"
+    );
     let mut only_bias = ParamStore::new();
     only_bias.insert("0.bias", Tensor::zeros([3]));
     save_tensors(&path, [("0.bias", &Tensor::zeros([3])), ("extra", &w)], HashMap::new()).unwrap();
     let e = load_params_into(&path, &mut only_bias).unwrap_err();
-    assert!(matches!(e, CheckpointError::UnexpectedKey { ref key, .. } if key == "extra"), "{e}");
+    assert!(
+        matches!(e, CheckpointError::UnexpectedKey { ref key, .. } if key == "extra"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -88,6 +108,12 @@ fn corrupt_and_foreign_files_are_errors() {
     f64_file.extend_from_slice(&1.0f64.to_le_bytes());
     std::fs::write(&path, &f64_file).unwrap();
     let e = load_tensors(&path).unwrap_err();
-    assert!(matches!(e, CheckpointError::Dtype { .. }) && e.to_string().contains("`w`"), "{e}");
-    assert!(matches!(load_tensors(&tmp("does-not-exist")), Err(CheckpointError::Io { .. })));
+    assert!(
+        matches!(e, CheckpointError::Dtype { .. }) && e.to_string().contains("`w`"),
+        "{e}"
+    );
+    assert!(matches!(
+        load_tensors(&tmp("does-not-exist")),
+        Err(CheckpointError::Io { .. })
+    ));
 }

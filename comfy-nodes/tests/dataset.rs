@@ -21,9 +21,19 @@ fn gz(bytes: &[u8]) -> Vec<u8> {
 
 /// A small MNIST-style directory: `n` images of 4×3 and `n_labels` labels.
 fn write_set(dir: &Path, n: usize, n_labels: usize, label: u8, gzip: bool) {
-    let images = encode_idx(&IdxArray { dims: vec![n, 4, 3], data: (0..n * 12).map(|i| (i % 256) as u8).collect() });
-    let labels = encode_idx(&IdxArray { dims: vec![n_labels], data: vec![label; n_labels] });
-    let (ext, images, labels) = if gzip { (".gz", gz(&images), gz(&labels)) } else { ("", images, labels) };
+    let images = encode_idx(&IdxArray {
+        dims: vec![n, 4, 3],
+        data: (0..n * 12).map(|i| (i % 256) as u8).collect(),
+    });
+    let labels = encode_idx(&IdxArray {
+        dims: vec![n_labels],
+        data: vec![label; n_labels],
+    });
+    let (ext, images, labels) = if gzip {
+        (".gz", gz(&images), gz(&labels))
+    } else {
+        ("", images, labels)
+    };
     std::fs::write(dir.join(format!("train-images-idx3-ubyte{ext}")), images).unwrap();
     std::fs::write(dir.join(format!("train-labels-idx1-ubyte{ext}")), labels).unwrap();
 }
@@ -32,7 +42,10 @@ fn write_set(dir: &Path, n: usize, n_labels: usize, label: u8, gzip: bool) {
 fn bundled_subset_loads_with_known_labels() {
     let train = load_mnist(&bundled_mnist_dir(), Split::Train).unwrap();
     let test = load_mnist(&bundled_mnist_dir(), Split::Test).unwrap();
-    assert_eq!((train.len(), train.height(), train.width(), train.channels()), (9000, 28, 28, 1));
+    assert_eq!(
+        (train.len(), train.height(), train.width(), train.channels()),
+        (9000, 28, 28, 1)
+    );
     assert_eq!(test.len(), 1000);
     // The first labels, as the dataset's README lists them.
     assert_eq!(&train.labels().unwrap()[..10], &[1, 1, 0, 8, 3, 6, 8, 9, 9, 5]);
@@ -46,7 +59,10 @@ fn raw_and_gzipped_files_load_the_same() {
     let (a, b) = (tmpdir("raw"), tmpdir("gz"));
     write_set(&a, 5, 5, 3, false);
     write_set(&b, 5, 5, 3, true);
-    let (x, y) = (load_mnist(&a, Split::Train).unwrap(), load_mnist(&b, Split::Train).unwrap());
+    let (x, y) = (
+        load_mnist(&a, Split::Train).unwrap(),
+        load_mnist(&b, Split::Train).unwrap(),
+    );
     assert_eq!(x.pixels(), y.pixels());
     assert_eq!((x.len(), x.height(), x.width()), (5, 4, 3));
 }
@@ -60,7 +76,10 @@ fn counts_that_disagree_and_bad_labels() {
     let d = tmpdir("counts");
     write_set(&d, 5, 4, 1, true);
     let msg = err_of(&d);
-    assert!(msg.contains("4 labels for 5 images") && msg.contains("train-labels"), "{msg}");
+    assert!(
+        msg.contains("4 labels for 5 images") && msg.contains("train-labels"),
+        "{msg}"
+    );
     write_set(&d, 5, 5, 10, true);
     let msg = err_of(&d);
     assert!(msg.contains("label 10") && msg.contains("0–9"), "{msg}");
@@ -72,7 +91,10 @@ fn counts_that_disagree_and_bad_labels() {
 fn missing_files_name_what_was_looked_for() {
     let d = tmpdir("missing");
     let msg = err_of(&d);
-    assert!(msg.contains("train-images-idx3-ubyte.gz") && msg.contains("no train images file"), "{msg}");
+    assert!(
+        msg.contains("train-images-idx3-ubyte.gz") && msg.contains("no train images file"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -83,7 +105,14 @@ fn truncated_and_corrupt_files() {
     let bytes = std::fs::read(&images).unwrap();
     // Truncated data: the header promises more than is there.
     std::fs::write(&images, &bytes[..bytes.len() - 7]).unwrap();
-    assert!(matches!(read_idx(&images), Err(DatasetError::LengthMismatch { expected: 60, actual: 53, .. })));
+    assert!(matches!(
+        read_idx(&images),
+        Err(DatasetError::LengthMismatch {
+            expected: 60,
+            actual: 53,
+            ..
+        })
+    ));
     // Cut inside the header.
     std::fs::write(&images, &bytes[..9]).unwrap();
     assert!(err_of(&d).contains("inside the header"));
@@ -132,7 +161,13 @@ fn gzip_bomb_is_cut_off() {
 #[test]
 fn loader_batches_shuffles_and_scales() {
     let data = Arc::new(load_mnist(&bundled_mnist_dir(), Split::Test).unwrap());
-    let config = LoaderConfig { batch_size: 64, shuffle: true, seed: 3, drop_last: true, scale: PixelScale::MinusOneToOne };
+    let config = LoaderConfig {
+        batch_size: 64,
+        shuffle: true,
+        seed: 3,
+        drop_last: true,
+        scale: PixelScale::MinusOneToOne,
+    };
     let loader = DataLoader::new(data.clone(), config.clone()).unwrap();
     assert_eq!(loader.batches_per_epoch(), 15);
     let batches: Vec<_> = loader.epoch(0).collect();
@@ -143,8 +178,32 @@ fn loader_batches_shuffles_and_scales() {
     // Same seed and epoch ⇒ same order; another epoch ⇒ another order.
     assert_eq!(loader.order(2), loader.order(2));
     assert_ne!(loader.order(0), loader.order(1));
-    let keep_last = DataLoader::new(data.clone(), LoaderConfig { drop_last: false, ..config.clone() }).unwrap();
-    assert_eq!(keep_last.epoch(0).last().unwrap().images.shape().dims(), &[1000 - 15 * 64, 784]);
-    assert!(DataLoader::new(data.clone(), LoaderConfig { batch_size: 0, ..config.clone() }).is_err());
-    assert!(DataLoader::new(data, LoaderConfig { batch_size: 5000, ..config }).is_err());
+    let keep_last = DataLoader::new(
+        data.clone(),
+        LoaderConfig {
+            drop_last: false,
+            ..config.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        keep_last.epoch(0).last().unwrap().images.shape().dims(),
+        &[1000 - 15 * 64, 784]
+    );
+    assert!(DataLoader::new(
+        data.clone(),
+        LoaderConfig {
+            batch_size: 0,
+            ..config.clone()
+        }
+    )
+    .is_err());
+    assert!(DataLoader::new(
+        data,
+        LoaderConfig {
+            batch_size: 5000,
+            ..config
+        }
+    )
+    .is_err());
 }

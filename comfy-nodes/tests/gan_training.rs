@@ -7,21 +7,41 @@ use comfy_nodes::gan::{GanTrainConfig, GanTrainer, Network, Silent, TrainError};
 use std::sync::Arc;
 
 fn small_gan(seed: u64) -> (Network, Network) {
-    let g = Mlp { sizes: vec![16, 64, 784], hidden: Activation::LeakyRelu(0.2), output: Activation::Tanh };
-    let d = Mlp { sizes: vec![784, 64, 1], hidden: Activation::LeakyRelu(0.2), output: Activation::Identity };
+    let g = Mlp {
+        sizes: vec![16, 64, 784],
+        hidden: Activation::LeakyRelu(0.2),
+        output: Activation::Tanh,
+    };
+    let d = Mlp {
+        sizes: vec![784, 64, 1],
+        hidden: Activation::LeakyRelu(0.2),
+        output: Activation::Identity,
+    };
     (Network::new(g, seed).unwrap(), Network::new(d, seed + 1).unwrap())
 }
 
 fn loader(batch: usize) -> DataLoader {
     let data = Arc::new(load_mnist(&bundled_mnist_dir(), Split::Test).unwrap());
-    let config = LoaderConfig { batch_size: batch, shuffle: true, seed: 0, drop_last: true, scale: PixelScale::MinusOneToOne };
+    let config = LoaderConfig {
+        batch_size: batch,
+        shuffle: true,
+        seed: 0,
+        drop_last: true,
+        scale: PixelScale::MinusOneToOne,
+    };
     DataLoader::new(data, config).unwrap()
 }
 
 fn run(seed: u64, epochs: usize) -> Vec<(f32, f32)> {
     let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new());
     let (g, d) = small_gan(seed);
-    let config = GanTrainConfig { epochs, seed, lr_g: 1e-3, lr_d: 1e-3, ..Default::default() };
+    let config = GanTrainConfig {
+        epochs,
+        seed,
+        lr_g: 1e-3,
+        lr_d: 1e-3,
+        ..Default::default()
+    };
     let mut t = GanTrainer::new(g, d, backend, config).unwrap();
     t.train(&loader(50), &mut Silent).unwrap();
     t.history.iter().map(|r| (r.d_loss, r.g_loss)).collect()
@@ -33,7 +53,11 @@ fn losses_are_finite_and_reproducible() {
     assert_eq!(a.len(), 40);
     assert!(a.iter().all(|(d, g)| d.is_finite() && g.is_finite()));
     // At the start D is guessing: its loss is near 2·ln 2.
-    assert!((a[0].0 - 2.0 * std::f32::consts::LN_2).abs() < 0.3, "first D loss {}", a[0].0);
+    assert!(
+        (a[0].0 - 2.0 * std::f32::consts::LN_2).abs() < 0.3,
+        "first D loss {}",
+        a[0].0
+    );
     let b = run(4, 2);
     assert_eq!(a, b, "same seed must give the same losses, bit for bit");
     assert_ne!(a, run(5, 2));
@@ -44,7 +68,12 @@ fn nan_losses_stop_training_with_the_step() {
     let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new());
     let (g, d) = small_gan(1);
     // A learning rate this large drives the weights to overflow within a few steps.
-    let config = GanTrainConfig { epochs: 5, lr_d: 1e30, lr_g: 1e30, ..Default::default() };
+    let config = GanTrainConfig {
+        epochs: 5,
+        lr_d: 1e30,
+        lr_g: 1e30,
+        ..Default::default()
+    };
     let mut t = GanTrainer::new(g, d, backend, config).unwrap();
     match t.train(&loader(50), &mut Silent) {
         Err(TrainError::NonFinite { step, .. }) => assert!(step < 100, "stopped at step {step}"),
@@ -56,7 +85,11 @@ fn nan_losses_stop_training_with_the_step() {
 fn mismatched_networks_are_refused() {
     let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new());
     let (g, _) = small_gan(1);
-    let d = Mlp { sizes: vec![100, 1], hidden: Activation::Relu, output: Activation::Identity };
+    let d = Mlp {
+        sizes: vec![100, 1],
+        hidden: Activation::Relu,
+        output: Activation::Identity,
+    };
     let d = Network::new(d, 0).unwrap();
     assert!(GanTrainer::new(g, d, backend, GanTrainConfig::default()).is_err());
 }

@@ -10,13 +10,19 @@ fn workflow_path() -> std::path::PathBuf {
 
 #[test]
 fn shipped_workflow_matches_the_example_graph() {
-    let built = mnist_gan_graph(&MnistGanSettings::default()).unwrap().to_json().unwrap();
+    let built = mnist_gan_graph(&MnistGanSettings::default())
+        .unwrap()
+        .to_json()
+        .unwrap();
     if std::env::var_os("COMFY_WRITE_WORKFLOWS").is_some() {
         std::fs::write(workflow_path(), &built).unwrap();
     }
     let shipped = std::fs::read_to_string(workflow_path()).unwrap();
     let shipped = Graph::from_json(&shipped).unwrap().to_json().unwrap();
-    assert_eq!(shipped, built, "examples/workflows/mnist_gan.json is out of date: rerun this test with COMFY_WRITE_WORKFLOWS=1");
+    assert_eq!(
+        shipped, built,
+        "examples/workflows/mnist_gan.json is out of date: rerun this test with COMFY_WRITE_WORKFLOWS=1"
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! Each loop is compiled once per function (the macros below turn a run-time op into a
 //! compile-time closure), so the simple ones vectorise; the arithmetic is `comfy_core`'s own
 //! `UnaryOp::apply`/`grad` and `BinaryOp::apply`, so values match the reference bit for bit.
-use super::par::{for_chunks, for_row_chunks, zeroed};
+use super::par::{for_chunks, for_row_chunks, zeroed, Work};
 use comfy_core::{BinaryLayout, BinaryOp, Broadcast, UnaryOp};
 
 /// Binds `$f` to a closure computing `op(v)` with the op fixed at compile time, then runs `$body`.
@@ -68,10 +68,18 @@ macro_rules! with_binary {
     }};
 }
 
+/// How costly `op` is per element.
+fn work(op: UnaryOp) -> Work {
+    match op {
+        UnaryOp::Sigmoid | UnaryOp::Tanh | UnaryOp::Exp | UnaryOp::Log => Work::Heavy,
+        _ => Work::Light,
+    }
+}
+
 /// `op(x)` into a new buffer.
 pub fn unary(op: UnaryOp, x: &[f32]) -> Vec<f32> {
     let mut out = zeroed(x.len());
-    for_chunks(&mut out, |start, o| {
+    for_chunks(&mut out, work(op), |start, o| {
         with_unary!(op, |f| map_into(f, &x[start..start + o.len()], o))
     });
     out
@@ -91,7 +99,9 @@ fn map_into(f: impl Fn(f32) -> f32, x: &[f32], out: &mut [f32]) {
 /// `dL/dx` from `x`, `y = op(x)` and `dy`, all of one length.
 pub fn unary_grad(op: UnaryOp, x: &[f32], y: &[f32], dy: &[f32]) -> Vec<f32> {
     let mut out = zeroed(x.len());
-    for_chunks(&mut out, |start, o| {
+    // Only ln's derivative divides; the others follow from y or are constants.
+    let cost = if op == UnaryOp::Log { Work::Heavy } else { Work::Light };
+    for_chunks(&mut out, cost, |start, o| {
         let end = start + o.len();
         let (x, y, dy) = (&x[start..end], &y[start..end], &dy[start..end]);
         with_unary_grad!(op, |g| {
@@ -106,7 +116,7 @@ pub fn unary_grad(op: UnaryOp, x: &[f32], y: &[f32], dy: &[f32]) -> Vec<f32> {
 /// Element-wise binary cross-entropy of logits against targets of the same length.
 pub fn bce_with_logits(x: &[f32], t: &[f32]) -> Vec<f32> {
     let mut out = zeroed(x.len());
-    for_chunks(&mut out, |start, o| {
+    for_chunks(&mut out, Work::Heavy, |start, o| {
         let end = start + o.len();
         for ((v, &x), &t) in o.iter_mut().zip(&x[start..end]).zip(&t[start..end]) {
             *v = comfy_core::bce_with_logits(x, t);
@@ -145,13 +155,13 @@ pub fn binary(op: BinaryOp, l: &BinaryLayout, a: &[f32], b: &[f32]) -> Vec<f32> 
     let flat = |h: Broadcast| matches!(h, Broadcast::Full | Broadcast::Scalar);
     if flat(l.lhs) && flat(l.rhs) {
         // No row structure: one long row, split anywhere.
-        for_chunks(&mut out, |start, o| {
+        for_chunks(&mut out, Work::Light, |start, o| {
             let end = start + o.len();
             let (x, y) = (flat_src(a, l.lhs, start, end), flat_src(b, l.rhs, start, end));
             with_binary!(op, |f| fill_row(f, o, x, y))
         });
     } else {
-        for_row_chunks(&mut out, cols, |first, o| {
+        for_row_chunks(&mut out, cols, Work::Light, |first, o| {
             for (r, row) in o.chunks_mut(cols).enumerate() {
                 let i = first + r;
                 let (x, y) = (row_src(a, l.lhs, i, cols), row_src(b, l.rhs, i, cols));

@@ -29,9 +29,11 @@ impl Kernel {
         }
     }
 
-    /// Runs one micro-tile: `rows` are the tile's C rows (at most `MR`), each holding the tile's
-    /// columns from `col` on; `width ≤ NR` columns are written. Edge tiles go through a full-size
-    /// scratch block so that every C value sees the same arithmetic as in a full tile.
+    /// Runs one micro-tile on `kc` steps of a packed A sliver and a packed B sliver: `rows` are
+    /// the tile's C rows (at most `MR`), each holding the tile's columns from `col` on, of which
+    /// `width ≤ NR` are written. Edge tiles go through a full-size scratch block so that every C
+    /// value sees the same arithmetic as in a full tile (a half-width kernel does the sums when
+    /// at most 8 columns are live).
     #[inline]
     #[allow(clippy::too_many_arguments)]
     pub fn tile(
@@ -55,7 +57,10 @@ impl Kernel {
             }
         }
         let mut block_rows = block.each_mut().map(|r| &mut r[..]);
-        self.full(kc, a, b, &mut block_rows, 0, accumulate);
+        match self {
+            Kernel::Avx2(k) if width <= NR / 2 => k.tile_half(kc, a, b, &mut block_rows, 0, accumulate),
+            _ => self.full(kc, a, b, &mut block_rows, 0, accumulate),
+        }
         for (src, dst) in block.iter().zip(rows.iter_mut()) {
             dst[col..col + width].copy_from_slice(&src[..width]);
         }
@@ -94,7 +99,7 @@ fn portable(kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [f32]], col: usize
 mod tests {
     use super::*;
 
-    /// Both kernels against a plain triple loop on one full and one edge tile.
+    /// Both kernels against a plain triple loop on full and edge tiles.
     #[test]
     fn kernels_agree_with_loops() {
         let kc = 37;
@@ -106,7 +111,8 @@ mod tests {
             kernels.push(Kernel::Avx2(k));
         }
         for kernel in kernels {
-            for (h, w) in [(MR, NR), (3, 5)] {
+            // Full, half-width edge, full-width edge, and a short one.
+            for (h, w) in [(MR, NR), (MR, 8), (3, 5), (5, 12)] {
                 let mut c = vec![vec![1.0f32; NR + 2]; h];
                 let mut rows: Vec<&mut [f32]> = c.iter_mut().map(|r| &mut r[..]).collect();
                 kernel.tile(kc, &a, &b, &mut rows, 1, w, true);

@@ -24,15 +24,15 @@ impl Avx2Fma {
         None
     }
 
-    /// `C[r][col .. col + NR] (+)= Σ_p a[p·MR + r] · b[p·NR .. p·NR + NR]` for the `MR` rows of
-    /// `rows`: the sum, taken from zero, is added to the current C values when `accumulate` is
-    /// set, else stored over them.
+    /// `C[r][col .. col + NR] (+)= Σ_p a[p·MR + r] · b[p·NR .. p·NR + NR]` for the `MR` rows
+    /// of `rows`: the sum, taken from zero, is added to the current C values when `accumulate`
+    /// is set, else stored over them.
     ///
     /// Panics if `rows` is not `MR` rows each reaching `col + NR`, or `a`/`b` hold fewer than
-    /// `kc` steps of packed values.
+    /// `kc` steps.
     #[inline]
     pub fn tile(self, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [f32]], col: usize, accumulate: bool) {
-        assert!(a.len() >= kc * MR && b.len() >= kc * NR, "packed panels too short");
+        assert!(a.len() >= kc * MR && b.len() >= kc * NR, "packed slivers too short");
         assert_eq!(rows.len(), MR, "a micro-tile has MR rows");
         let c: [*mut f32; MR] = std::array::from_fn(|r| rows[r][col..col + NR].as_mut_ptr());
         #[cfg(target_arch = "x86_64")]
@@ -48,6 +48,55 @@ impl Avx2Fma {
             let _ = (kc, c, accumulate);
             unreachable!("Avx2Fma cannot be detected off x86_64")
         }
+    }
+}
+
+impl Avx2Fma {
+    /// Like [`Avx2Fma::tile`] for the first 8 of the `NR` columns only (an edge sliver with at
+    /// most 8 live columns), with the same arithmetic per value at half the cost.
+    ///
+    /// Panics if `rows` is not `MR` rows each reaching `col + 8`, or `a`/`b` hold fewer than
+    /// `kc` steps.
+    #[inline]
+    pub fn tile_half(self, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [f32]], col: usize, accumulate: bool) {
+        assert!(a.len() >= kc * MR && b.len() >= kc * NR, "packed slivers too short");
+        assert_eq!(rows.len(), MR, "a micro-tile has MR rows");
+        let c: [*mut f32; MR] = std::array::from_fn(|r| rows[r][col..col + 8].as_mut_ptr());
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `tile`, with `8` values behind each `c[r]` (checked by the slicing) and
+        // only the first 8 of each step of `b` read.
+        unsafe {
+            kernel_6x8(kc, a.as_ptr(), b.as_ptr(), &c, accumulate)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = (kc, c, accumulate);
+            unreachable!("Avx2Fma cannot be detected off x86_64")
+        }
+    }
+}
+
+/// The half-width kernel: six `ymm` accumulators, one per row.
+///
+/// # Safety
+/// As [`kernel_6x16`], with each `c[r]` valid for 8 reads and writes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn kernel_6x8(kc: usize, a: *const f32, b: *const f32, c: &[*mut f32; MR], accumulate: bool) {
+    let mut acc = [_mm256_setzero_ps(); MR];
+    for p in 0..kc {
+        let bp = _mm256_loadu_ps(b.add(p * NR));
+        for (r, acc) in acc.iter_mut().enumerate() {
+            *acc = _mm256_fmadd_ps(_mm256_broadcast_ss(&*a.add(p * MR + r)), bp, *acc);
+        }
+    }
+    for (r, &acc) in acc.iter().enumerate() {
+        let v = if accumulate {
+            _mm256_add_ps(_mm256_loadu_ps(c[r]), acc)
+        } else {
+            acc
+        };
+        _mm256_storeu_ps(c[r], v);
     }
 }
 

@@ -1,6 +1,6 @@
 //! The optimizer updates, in place, with PyTorch's formulas written exactly as the reference
 //! backend writes them (so the results are bit-identical to it).
-use super::par::{CHUNK, PAR_MIN};
+use super::par::{Work, CHUNK};
 use comfy_core::{AdamStep, SgdStep};
 use rayon::prelude::*;
 
@@ -19,7 +19,7 @@ pub fn adam(p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], h: &AdamStep
             p[i] -= step_size * m[i] / (v[i].sqrt() / bc2_sqrt + h.eps);
         }
     };
-    if p.len() < PAR_MIN {
+    if p.len() < Work::Light.par_min() {
         one(p, g, m, v);
     } else {
         p.par_chunks_mut(CHUNK)
@@ -42,7 +42,7 @@ pub fn sgd(p: &mut [f32], g: &[f32], buf: &mut [f32], h: &SgdStep) {
             p[i] -= h.lr * gi;
         }
     };
-    if p.len() < PAR_MIN {
+    if p.len() < Work::Light.par_min() {
         one(p, g, buf);
     } else {
         p.par_chunks_mut(CHUNK)

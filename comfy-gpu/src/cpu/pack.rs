@@ -111,19 +111,19 @@ pub fn pack<const W: usize>(dst: &mut [f32], op: Operand<'_>, blocks: KBlocks, p
     }
 }
 
-/// Packs steps `p0 .. p0 + kc` of the slivers that `out` holds, the first one starting at
-/// row/column `first`; zero-filled past `op.outer`.
-fn pack_group<const W: usize>(out: &mut [f32], op: Operand<'_>, first: usize, p0: usize, kc: usize) {
+/// Packs steps `p0 .. p0 + kc` of the slivers that `out` holds (laid out as one k block), the
+/// first one starting at row/column `first`; zero-filled past `op.outer`.
+pub fn pack_group<const W: usize>(out: &mut [f32], op: Operand<'_>, first: usize, p0: usize, kc: usize) {
     let sliver = W * kc;
     if !op.outer_contiguous {
         for (s, sliver_out) in out.chunks_mut(sliver).enumerate() {
-            pack_sliver::<W>(sliver_out, op, first + s * W, p0);
+            gather_sliver::<W>(sliver_out, op, first + s * W, p0);
         }
         return;
     }
     // Stored as `k × outer`: row `p` holds step `p` of every sliver side by side, so walk the
     // rows and deal each one's run out to the slivers.
-    let width = (out.len() / sliver * W).min(op.outer - first);
+    let width = (out.len() / sliver * W).min(op.outer.saturating_sub(first));
     for p in 0..kc {
         let src = &op.data[(p0 + p) * op.outer + first..][..width];
         for (s, run) in src.chunks(W).enumerate() {
@@ -144,19 +144,6 @@ fn copy_step<const W: usize>(step: &mut [f32], run: &[f32]) {
     } else {
         step[..run.len()].copy_from_slice(run);
         step[run.len()..].fill(0.0);
-    }
-}
-
-/// Packs one sliver: the steps `p0 ..` (as many as `out` holds) of the `W` rows/columns of `op`
-/// from `first` on, zero-filled past `op.outer`.
-pub fn pack_sliver<const W: usize>(out: &mut [f32], op: Operand<'_>, first: usize, p0: usize) {
-    if op.outer_contiguous {
-        let live = W.min(op.outer - first);
-        for (p, step) in out.chunks_exact_mut(W).enumerate() {
-            copy_step::<W>(step, &op.data[(p0 + p) * op.outer + first..][..live]);
-        }
-    } else {
-        gather_sliver::<W>(out, op, first, p0);
     }
 }
 
@@ -227,7 +214,10 @@ mod tests {
 
     #[test]
     fn packing_absorbs_transposes() {
-        assert_eq!(KBlocks::new(21, 8).iter().collect::<Vec<_>>(), vec![(0, 7), (7, 7), (14, 7)]);
+        assert_eq!(
+            KBlocks::new(21, 8).iter().collect::<Vec<_>>(),
+            vec![(0, 7), (7, 7), (14, 7)]
+        );
         assert_eq!(KBlocks::new(16, 8).iter().collect::<Vec<_>>(), vec![(0, 8), (8, 8)]);
         for k in [1, 5, 16, 21, 40] {
             check::<6>(13, k);

@@ -3,7 +3,7 @@
 //! Sums accumulate in `f64`, as the reference backend does, in an order fixed by the shape
 //! alone: each column or row is summed in index order, and a whole-tensor sum adds the partial
 //! sums of fixed [`CHUNK`]-sized pieces in order. Threads only decide who computes which piece.
-use super::par::{CHUNK, PAR_MIN};
+use super::par::{Work, CHUNK};
 use comfy_core::{Axis, ReduceOp};
 use rayon::prelude::*;
 
@@ -47,7 +47,7 @@ fn down_columns(op: ReduceOp, x: &[f32], rows: usize, cols: usize) -> Vec<f32> {
         }
     };
     let per_band = 256;
-    if rows * cols < PAR_MIN || cols < 2 * per_band {
+    if rows * cols < Work::Light.par_min() || cols < 2 * per_band {
         band(0, &mut out);
     } else {
         out.par_chunks_mut(per_band)
@@ -70,7 +70,7 @@ fn across_rows(op: ReduceOp, x: &[f32], rows: usize, cols: usize) -> Vec<f32> {
         ReduceOp::Sum => sum_f64(row) as f32,
         ReduceOp::Max => max(row),
     };
-    if x.len() < PAR_MIN {
+    if x.len() < Work::Light.par_min() {
         x.chunks(cols).map(one).collect()
     } else {
         x.par_chunks(cols).map(one).collect()
@@ -82,7 +82,7 @@ fn whole(op: ReduceOp, x: &[f32]) -> f32 {
     match op {
         ReduceOp::Sum => {
             let partial = |piece: &[f32]| sum_f64(piece);
-            let parts: Vec<f64> = if x.len() < PAR_MIN {
+            let parts: Vec<f64> = if x.len() < Work::Light.par_min() {
                 x.chunks(CHUNK).map(partial).collect()
             } else {
                 x.par_chunks(CHUNK).map(partial).collect()
@@ -90,7 +90,7 @@ fn whole(op: ReduceOp, x: &[f32]) -> f32 {
             parts.iter().sum::<f64>() as f32
         }
         ReduceOp::Max => {
-            let parts: Vec<f32> = if x.len() < PAR_MIN {
+            let parts: Vec<f32> = if x.len() < Work::Light.par_min() {
                 x.chunks(CHUNK).map(max).collect()
             } else {
                 x.par_chunks(CHUNK).map(max).collect()

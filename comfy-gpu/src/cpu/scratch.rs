@@ -9,15 +9,15 @@ pub type Scratch = LocalKey<Cell<Vec<f32>>>;
 thread_local! {
     /// Both packed operands of a product (on the calling thread).
     pub static PACKED: Cell<Vec<f32>> = const { Cell::new(Vec::new()) };
-    /// One packed B sliver (on the thread running a tile).
-    pub static SLIVER: Cell<Vec<f32>> = const { Cell::new(Vec::new()) };
+    /// A tile's own packed B block (on the thread running the tile).
+    pub static TILE_B: Cell<Vec<f32>> = const { Cell::new(Vec::new()) };
 }
 
 /// Runs `f` on `len` values of this thread's buffer `key`, starting on a 64-byte boundary.
 /// The contents are whatever the last user left.
 pub fn with<R>(key: &'static Scratch, len: usize, f: impl FnOnce(&mut [f32]) -> R) -> R {
     const PAD: usize = 16; // 64 bytes of f32
-    // Taken out, not borrowed: a nested product on this thread (work stealing) gets its own.
+                           // Taken out, not borrowed: a nested product on this thread (work stealing) gets its own.
     let mut buf = key.take();
     if buf.len() < len + PAD {
         buf = vec![0.0; len + PAD];

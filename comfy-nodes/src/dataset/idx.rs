@@ -31,7 +31,10 @@ pub fn read_idx(path: &Path) -> Result<IdxArray, DatasetError> {
 
 /// Reads a whole file, decompressing gzip, and refuses more than `limit` bytes of output.
 pub fn read_maybe_gzipped(path: &Path, limit: u64) -> Result<Vec<u8>, DatasetError> {
-    let io = |source| DatasetError::Io { path: path.to_path_buf(), source };
+    let io = |source| DatasetError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let file = std::fs::File::open(path).map_err(io)?;
     let mut head = [0u8; 2];
     let n = (&file).take(2).read(&mut head).map_err(io)?;
@@ -39,21 +42,28 @@ pub fn read_maybe_gzipped(path: &Path, limit: u64) -> Result<Vec<u8>, DatasetErr
     let mut out = Vec::new();
     if n == 2 && head == [0x1f, 0x8b] {
         let mut decoder = MultiGzDecoder::new(file).take(limit + 1);
-        decoder
-            .read_to_end(&mut out)
-            .map_err(|e| DatasetError::Gzip { path: path.to_path_buf(), msg: e.to_string() })?;
+        decoder.read_to_end(&mut out).map_err(|e| DatasetError::Gzip {
+            path: path.to_path_buf(),
+            msg: e.to_string(),
+        })?;
     } else {
         file.take(limit + 1).read_to_end(&mut out).map_err(io)?;
     }
     if out.len() as u64 > limit {
-        return Err(DatasetError::TooLarge { path: path.to_path_buf(), limit });
+        return Err(DatasetError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
     }
     Ok(out)
 }
 
 /// Parses IDX bytes. `path` only names the source in errors.
 pub fn parse_idx(mut bytes: Vec<u8>, path: &Path) -> Result<IdxArray, DatasetError> {
-    let format = |msg: String| DatasetError::Format { path: path.to_path_buf(), msg };
+    let format = |msg: String| DatasetError::Format {
+        path: path.to_path_buf(),
+        msg,
+    };
     if bytes.len() < 4 {
         return Err(format(format!("{} bytes is too short for an IDX header", bytes.len())));
     }
@@ -63,14 +73,19 @@ pub fn parse_idx(mut bytes: Vec<u8>, path: &Path) -> Result<IdxArray, DatasetErr
         return Err(format(format!("bad magic number 0x{magic:08x}: not an IDX file")));
     }
     if kind != 0x08 {
-        return Err(format(format!("element type 0x{kind:02x} is not supported (only unsigned bytes, 0x08)")));
+        return Err(format(format!(
+            "element type 0x{kind:02x} is not supported (only unsigned bytes, 0x08)"
+        )));
     }
     if ndims == 0 || ndims > MAX_IDX_DIMS {
         return Err(format(format!("{ndims} dimensions (expected 1 to {MAX_IDX_DIMS})")));
     }
     let header = 4 + 4 * ndims;
     if bytes.len() < header {
-        return Err(format(format!("file ends inside the header ({} of {header} bytes)", bytes.len())));
+        return Err(format(format!(
+            "file ends inside the header ({} of {header} bytes)",
+            bytes.len()
+        )));
     }
     let dims: Vec<usize> = bytes[4..header]
         .chunks_exact(4)
@@ -80,7 +95,11 @@ pub fn parse_idx(mut bytes: Vec<u8>, path: &Path) -> Result<IdxArray, DatasetErr
     let expected = dims.iter().fold(1u64, |acc, &d| acc.saturating_mul(d as u64));
     let actual = (bytes.len() - header) as u64;
     if expected != actual {
-        return Err(DatasetError::LengthMismatch { path: path.to_path_buf(), expected, actual });
+        return Err(DatasetError::LengthMismatch {
+            path: path.to_path_buf(),
+            expected,
+            actual,
+        });
     }
     bytes.drain(..header);
     Ok(IdxArray { dims, data: bytes })

@@ -24,13 +24,19 @@ impl ImageDataset {
         source: impl Into<PathBuf>,
     ) -> Result<Self, DatasetError> {
         let source = source.into();
-        let bad = |msg: String| DatasetError::Inconsistent { path: source.clone(), msg };
+        let bad = |msg: String| DatasetError::Inconsistent {
+            path: source.clone(),
+            msg,
+        };
         let per_image = height * width * channels;
         if per_image == 0 || ![1, 3].contains(&channels) {
             return Err(bad(format!("image size {height}×{width}×{channels} is not usable")));
         }
         if !pixels.len().is_multiple_of(per_image) {
-            return Err(bad(format!("{} bytes is not a whole number of {per_image}-byte images", pixels.len())));
+            return Err(bad(format!(
+                "{} bytes is not a whole number of {per_image}-byte images",
+                pixels.len()
+            )));
         }
         let len = pixels.len() / per_image;
         if len == 0 {
@@ -41,7 +47,15 @@ impl ImageDataset {
                 return Err(bad(format!("{len} images but {} labels", l.len())));
             }
         }
-        Ok(ImageDataset { pixels, labels, len, height, width, channels, source })
+        Ok(ImageDataset {
+            pixels,
+            labels,
+            len,
+            height,
+            width,
+            channels,
+            source,
+        })
     }
 
     /// Number of images.

@@ -25,7 +25,10 @@ impl Split {
 
 /// The directory of the bundled subset (9,000 train / 1,000 test digits), inside this repository.
 pub fn bundled_mnist_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("data").join("mnist")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("data")
+        .join("mnist")
 }
 
 /// Finds `{prefix}-{kind}-idx{n}-ubyte[.gz]` (or the `.idx{n}-ubyte` spelling) in `dir`.
@@ -39,7 +42,11 @@ fn find(dir: &Path, split: Split, kind: &str, idx: u8) -> Result<PathBuf, Datase
     ];
     match tried.iter().map(|n| dir.join(n)).find(|p| p.is_file()) {
         Some(path) => Ok(path),
-        None => Err(DatasetError::Missing { dir: dir.to_path_buf(), what: format!("{p} {kind}"), tried }),
+        None => Err(DatasetError::Missing {
+            dir: dir.to_path_buf(),
+            what: format!("{p} {kind}"),
+            tried,
+        }),
     }
 }
 

@@ -29,12 +29,20 @@ impl Network {
 
 /// The classic MNIST GAN generator: `z 100 → 256 → 512 → 1024 → 784`, LeakyReLU(0.2), Tanh.
 pub fn default_generator() -> Mlp {
-    Mlp { sizes: vec![100, 256, 512, 1024, 784], hidden: Activation::LeakyRelu(0.2), output: Activation::Tanh }
+    Mlp {
+        sizes: vec![100, 256, 512, 1024, 784],
+        hidden: Activation::LeakyRelu(0.2),
+        output: Activation::Tanh,
+    }
 }
 
 /// The classic MNIST GAN discriminator: `784 → 512 → 256 → 1`, LeakyReLU(0.2), logits out.
 pub fn default_discriminator() -> Mlp {
-    Mlp { sizes: vec![784, 512, 256, 1], hidden: Activation::LeakyRelu(0.2), output: Activation::Identity }
+    Mlp {
+        sizes: vec![784, 512, 256, 1],
+        hidden: Activation::LeakyRelu(0.2),
+        output: Activation::Identity,
+    }
 }
 
 /// `n` latent vectors of width `dim` drawn from a standard normal with `seed`, shape `[n, dim]`.

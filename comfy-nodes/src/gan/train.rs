@@ -28,7 +28,15 @@ pub struct GanTrainConfig {
 
 impl Default for GanTrainConfig {
     fn default() -> Self {
-        GanTrainConfig { epochs: 10, lr_g: 2e-4, lr_d: 2e-4, beta1: 0.5, beta2: 0.999, label_smoothing: 0.0, seed: 0 }
+        GanTrainConfig {
+            epochs: 10,
+            lr_g: 2e-4,
+            lr_d: 2e-4,
+            beta1: 0.5,
+            beta2: 0.999,
+            label_smoothing: 0.0,
+            seed: 0,
+        }
     }
 }
 
@@ -156,7 +164,16 @@ impl GanTrainer {
         let opt_g = Adam::new(config.lr_g, config.beta1, config.beta2);
         let opt_d = Adam::new(config.lr_d, config.beta1, config.beta2);
         let latent_rng = rng_from_seed(config.seed);
-        Ok(GanTrainer { generator, discriminator, opt_g, opt_d, history: Vec::new(), backend, config, latent_rng })
+        Ok(GanTrainer {
+            generator,
+            discriminator,
+            opt_g,
+            opt_d,
+            history: Vec::new(),
+            backend,
+            config,
+            latent_rng,
+        })
     }
 
     /// The backend training runs on.
@@ -182,13 +199,16 @@ impl GanTrainer {
         let d = self.discriminator.params.bind(&tape, true)?;
         let d_real = self.discriminator.mlp.forward(&d, tape.constant(real)?)?;
         let d_fake = self.discriminator.mlp.forward(&d, fake.detach())?;
-        let d_loss = d_real.bce_with_logits(real_target)?.add(d_fake.bce_with_logits(fake_target)?)?;
+        let d_loss = d_real
+            .bce_with_logits(real_target)?
+            .add(d_fake.bce_with_logits(fake_target)?)?;
         let d_value = d_loss.item()?;
         check_finite("discriminator", d_value, step, epoch)?;
         let mut grads = tape.backward(d_loss)?;
         let d_grads = d.grads(&mut grads);
         drop(grads);
-        self.opt_d.step(self.backend.as_ref(), &mut self.discriminator.params, &d_grads)?;
+        self.opt_d
+            .step(self.backend.as_ref(), &mut self.discriminator.params, &d_grads)?;
 
         // Generator: the same G(z) through the updated D, non-saturating loss (G(z) → 1).
         let d_frozen = self.discriminator.params.bind(&tape, false)?;
@@ -199,7 +219,8 @@ impl GanTrainer {
         let g_grads = g.grads(&mut grads);
         drop(grads);
         drop(tape);
-        self.opt_g.step(self.backend.as_ref(), &mut self.generator.params, &g_grads)?;
+        self.opt_g
+            .step(self.backend.as_ref(), &mut self.generator.params, &g_grads)?;
         Ok((d_value, g_value))
     }
 
@@ -217,7 +238,12 @@ impl GanTrainer {
                     return Err(TrainError::Cancelled { step: global });
                 }
                 let (d_loss, g_loss) = self.step(&batch.images, (global, epoch))?;
-                self.history.push(LossRecord { step: global, epoch, d_loss, g_loss });
+                self.history.push(LossRecord {
+                    step: global,
+                    epoch,
+                    d_loss,
+                    g_loss,
+                });
                 done += 1;
                 let secs = started.elapsed().as_secs_f64().max(1e-9);
                 let rate = done as f64 / secs;
@@ -233,7 +259,9 @@ impl GanTrainer {
                     eta_secs: (total.saturating_sub(global + 1)) as f64 / rate,
                 });
             }
-            observer.on_epoch_end(epoch, &self.generator).map_err(TrainError::Observer)?;
+            observer
+                .on_epoch_end(epoch, &self.generator)
+                .map_err(TrainError::Observer)?;
         }
         Ok(())
     }
@@ -241,8 +269,14 @@ impl GanTrainer {
     /// The networks with their parameters read back to host memory (for checkpoints).
     pub fn networks_on_host(&self) -> Result<(Network, Network), TrainError> {
         let be = self.backend.as_ref();
-        let g = Network { mlp: self.generator.mlp.clone(), params: self.generator.params.to_host(be)? };
-        let d = Network { mlp: self.discriminator.mlp.clone(), params: self.discriminator.params.to_host(be)? };
+        let g = Network {
+            mlp: self.generator.mlp.clone(),
+            params: self.generator.params.to_host(be)?,
+        };
+        let d = Network {
+            mlp: self.discriminator.mlp.clone(),
+            params: self.discriminator.params.to_host(be)?,
+        };
         Ok((g, d))
     }
 }
@@ -251,6 +285,11 @@ fn check_finite(which: &'static str, value: f32, step: usize, epoch: usize) -> R
     if value.is_finite() {
         Ok(())
     } else {
-        Err(TrainError::NonFinite { which, value, step, epoch })
+        Err(TrainError::NonFinite {
+            which,
+            value,
+            step,
+            epoch,
+        })
     }
 }

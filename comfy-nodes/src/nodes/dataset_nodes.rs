@@ -22,7 +22,11 @@ impl Node for MnistDatasetNode {
             "" => bundled_mnist_dir(),
             d => PathBuf::from(d),
         };
-        let split = if inputs.string("split")? == "test" { Split::Test } else { Split::Train };
+        let split = if inputs.string("split")? == "test" {
+            Split::Test
+        } else {
+            Split::Train
+        };
         let data = load_mnist(&dir, split).map_err(NodeError::other)?;
         Ok(Outputs::one(Value::custom(data)))
     }
@@ -47,7 +51,11 @@ impl Node for DataLoaderNode {
 
     fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
         let dataset: Arc<ImageDataset> = inputs.custom_arc("dataset")?;
-        let scale = if inputs.string("scale")? == "0..1" { PixelScale::ZeroToOne } else { PixelScale::MinusOneToOne };
+        let scale = if inputs.string("scale")? == "0..1" {
+            PixelScale::ZeroToOne
+        } else {
+            PixelScale::MinusOneToOne
+        };
         let config = LoaderConfig {
             batch_size: positive(inputs.int("batch_size")?, "batch_size")?,
             shuffle: inputs.bool("shuffle")?,
@@ -62,5 +70,8 @@ impl Node for DataLoaderNode {
 
 /// A validated count from an integer input.
 pub(crate) fn positive(v: i64, name: &str) -> Result<usize, NodeError> {
-    usize::try_from(v).ok().filter(|&n| n > 0).ok_or_else(|| NodeError::msg(format!("{name} must be at least 1, got {v}")))
+    usize::try_from(v)
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| NodeError::msg(format!("{name} must be at least 1, got {v}")))
 }

@@ -3,6 +3,7 @@ use super::dataset_nodes::positive;
 use super::values::LossHistory;
 use crate::dataset::DataLoader;
 use crate::gan::{generate, latent_batch, GanTrainConfig, GanTrainer, Network, StepReport, TrainError, TrainObserver};
+use crate::report::{ReportError, RunReporter, RunState, TrainingRun};
 use crate::viewer::{image_grid, save_png, GridOptions, ImageBatch, RgbImage};
 use comfy_core::{Context, Image, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Tensor, Value};
 use std::path::PathBuf;
@@ -23,7 +24,10 @@ impl Node for LatentNoiseNode {
     }
 
     fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let (n, dim) = (positive(inputs.int("count")?, "count")?, positive(inputs.int("dim")?, "dim")?);
+        let (n, dim) = (
+            positive(inputs.int("count")?, "count")?,
+            positive(inputs.int("dim")?, "dim")?,
+        );
         Ok(Outputs::one(latent_batch(n, dim, inputs.int("seed")? as u64)?))
     }
 }
@@ -48,9 +52,11 @@ impl Node for GanTrainerNode {
             .input(InputPort::int("seed").default(0).range(0, i64::MAX).tooltip("seed of the latent noise"))
             .input(InputPort::tensor("fixed_z").optional().tooltip("latent batch for the per-epoch sample grids"))
             .input(InputPort::string("samples_dir").default("").tooltip("where to write samples_epoch_NNN.png; empty for none"))
+            .input(InputPort::string("report_dir").default("").tooltip("where to keep index.html, a report page updated while training runs (an HtmlReport node then writes the final one); empty for none"))
             .output("generator", PortType::custom::<Network>())
             .output("discriminator", PortType::custom::<Network>())
             .output("history", PortType::custom::<LossHistory>())
+            .output("run", PortType::custom::<TrainingRun>())
     }
 
     fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
@@ -67,17 +73,47 @@ impl Node for GanTrainerNode {
         let discriminator = inputs.custom::<Network>("discriminator")?.clone();
         let loader = inputs.custom_arc::<DataLoader>("loader")?;
         let fixed_z = match inputs.get("fixed_z") {
-            Some(v) => v.as_tensor().cloned().ok_or_else(|| NodeError::msg("fixed_z must be a tensor"))?,
+            Some(v) => v
+                .as_tensor()
+                .cloned()
+                .ok_or_else(|| NodeError::msg("fixed_z must be a tensor"))?,
             None => latent_batch(64, generator.mlp.input_size(), config.seed ^ 0x5a_3b1e)?,
         };
         let samples_dir = Some(PathBuf::from(inputs.string("samples_dir")?)).filter(|p| !p.as_os_str().is_empty());
-        let mut trainer = GanTrainer::new(generator, discriminator, ctx.backend().clone(), config).map_err(train_error)?;
+        let report_dir = Some(PathBuf::from(inputs.string("report_dir")?)).filter(|p| !p.as_os_str().is_empty());
+        let report = RunReporter::new(TrainingRun::gan(&config, &loader, &ctx.backend().name()), report_dir);
+        let mut trainer =
+            GanTrainer::new(generator, discriminator, ctx.backend().clone(), config).map_err(train_error)?;
         let side = image_side(trainer.generator.mlp.output_size());
-        let mut observer = NodeObserver { ctx, fixed_z, samples_dir, side, backend: trainer.backend().clone() };
-        trainer.train(&loader, &mut observer).map_err(train_error)?;
+        let mut observer = NodeObserver {
+            ctx,
+            fixed_z,
+            samples_dir,
+            side,
+            backend: trainer.backend().clone(),
+            report,
+            report_error: None,
+        };
+        let trained = trainer.train(&loader, &mut observer);
+        let state = match &trained {
+            Ok(()) => RunState::Finishing,
+            Err(e) => RunState::Stopped(e.to_string()),
+        };
+        let run = observer.report.finish(state);
+        trained.map_err(train_error)?;
+        if let Some(e) = observer.report_error {
+            return Err(NodeError::other(e));
+        }
+        let run = run.map_err(NodeError::other)?;
         let (g, d) = trainer.networks_on_host().map_err(train_error)?;
-        let history = LossHistory { records: trainer.history };
-        Ok(Outputs::new().with(Value::custom(g)).with(Value::custom(d)).with(Value::custom(history)))
+        let history = LossHistory {
+            records: trainer.history,
+        };
+        Ok(Outputs::new()
+            .with(Value::custom(g))
+            .with(Value::custom(d))
+            .with(Value::custom(history))
+            .with(Value::custom(run)))
     }
 }
 
@@ -101,10 +137,16 @@ struct NodeObserver<'c, 'a> {
     samples_dir: Option<PathBuf>,
     side: Option<usize>,
     backend: Arc<dyn comfy_core::Backend>,
+    /// The run's report page (when the node has a `report_dir`) and its first write error.
+    report: RunReporter,
+    report_error: Option<ReportError>,
 }
 
 impl TrainObserver for NodeObserver<'_, '_> {
     fn on_step(&mut self, r: &StepReport) {
+        if let Err(e) = self.report.on_step(r) {
+            self.report_error.get_or_insert(e);
+        }
         let message = format!(
             "epoch {}/{} step {}/{}  D {:.4}  G {:.4}  {:.1} steps/s  ETA {}",
             r.epoch + 1,
@@ -116,16 +158,21 @@ impl TrainObserver for NodeObserver<'_, '_> {
             r.steps_per_sec,
             format_eta(r.eta_secs)
         );
-        self.ctx.progress(r.global_step as u64 + 1, r.total_steps as u64, message);
+        self.ctx
+            .progress(r.global_step as u64 + 1, r.total_steps as u64, message);
     }
 
     fn on_epoch_end(&mut self, epoch: usize, generator: &Network) -> Result<(), String> {
+        if let Some(e) = self.report_error.take() {
+            return Err(e.to_string());
+        }
         let Some(side) = self.side else { return Ok(()) };
         let images = generate(generator, &self.backend, &self.fixed_z).map_err(|e| e.to_string())?;
         let grid = sample_grid(&images, side).map_err(|e| e.to_string())?;
         if let Some(dir) = &self.samples_dir {
             save_png(dir.join(format!("samples_epoch_{:03}.png", epoch + 1)), &grid).map_err(|e| e.to_string())?;
         }
+        self.report.on_samples(epoch, &grid).map_err(|e| e.to_string())?;
         self.ctx.preview(to_image(&grid).map_err(|e| e.to_string())?);
         Ok(())
     }
@@ -150,7 +197,11 @@ pub(crate) fn to_image(rgb: &RgbImage) -> Result<Image, NodeError> {
 
 /// `1h02m`, `3m05s` or `12s`.
 pub fn format_eta(secs: f64) -> String {
-    let s = if secs.is_finite() { secs.max(0.0).round() as u64 } else { 0 };
+    let s = if secs.is_finite() {
+        secs.max(0.0).round() as u64
+    } else {
+        0
+    };
     match (s / 3600, (s % 3600) / 60, s % 60) {
         (0, 0, sec) => format!("{sec}s"),
         (0, m, sec) => format!("{m}m{sec:02}s"),
@@ -176,7 +227,10 @@ impl Node for GenerateImagesNode {
     fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
         let generator = inputs.custom::<Network>("generator")?;
         let z = match inputs.get("z") {
-            Some(v) => v.as_tensor().cloned().ok_or_else(|| NodeError::msg("z must be a tensor"))?,
+            Some(v) => v
+                .as_tensor()
+                .cloned()
+                .ok_or_else(|| NodeError::msg("z must be a tensor"))?,
             None => {
                 let n = positive(inputs.int("count")?, "count")?;
                 latent_batch(n, generator.mlp.input_size(), inputs.int("seed")? as u64)?

@@ -1,15 +1,32 @@
 //! The built-in nodes, and [`register_all`] to add them to a registry.
+mod autoencoder_nodes;
 mod checkpoint_nodes;
+mod dataset_images;
 mod dataset_nodes;
+mod folder_nodes;
 mod gan_nodes;
 mod model_nodes;
+mod real_vs_fake;
+mod reconstruction_nodes;
+mod report_nodes;
 mod values;
 mod viewer_nodes;
 
+pub use autoencoder_nodes::{
+    AutoencoderTrainerNode, DecoderNode, EncoderNode, ReconstructImagesNode, ReconstructionErrorNode,
+    ReconstructionHistory,
+};
 pub use checkpoint_nodes::{LoadModelNode, SaveModelNode, SaveTensorNode};
+pub use dataset_images::DatasetImagesNode;
 pub use dataset_nodes::{DataLoaderNode, MnistDatasetNode};
+pub use folder_nodes::ImageFolderDatasetNode;
 pub use gan_nodes::{format_eta, GanTrainerNode, GenerateImagesNode, LatentNoiseNode};
 pub use model_nodes::{DiscriminatorNode, GeneratorNode};
+pub use real_vs_fake::RealVsFakeNode;
+pub use reconstruction_nodes::{
+    SaveReconstructionLossCsvNode, SaveReconstructionLossCurveNode, SaveReconstructionsNode,
+};
+pub use report_nodes::HtmlReportNode;
 pub use values::LossHistory;
 pub use viewer_nodes::{write_loss_csv, SaveImageGridNode, SaveLossCsvNode, SaveLossCurveNode};
 
@@ -29,4 +46,18 @@ pub fn register_all(registry: &mut comfy_core::Registry) {
         .register::<SaveModelNode>()
         .register::<LoadModelNode>()
         .register::<SaveTensorNode>();
+    // Watching training: the real-vs-fake view and the HTML report.
+    registry.register::<RealVsFakeNode>().register::<HtmlReportNode>();
+    // Image folders, dataset slices and the autoencoder.
+    registry
+        .register::<ImageFolderDatasetNode>()
+        .register::<DatasetImagesNode>()
+        .register::<EncoderNode>()
+        .register::<DecoderNode>()
+        .register::<AutoencoderTrainerNode>()
+        .register::<ReconstructImagesNode>()
+        .register::<ReconstructionErrorNode>()
+        .register::<SaveReconstructionsNode>()
+        .register::<SaveReconstructionLossCurveNode>()
+        .register::<SaveReconstructionLossCsvNode>();
 }

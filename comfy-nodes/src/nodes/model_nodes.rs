@@ -13,7 +13,9 @@ fn widths(text: &str) -> Result<Vec<usize>, NodeError> {
         .filter(|s| !s.is_empty())
         .map(|s| match s.parse::<usize>() {
             Ok(n) if (1..=1 << 16).contains(&n) => Ok(n),
-            _ => Err(NodeError::msg(format!("layer width `{s}` must be a whole number from 1 to 65536"))),
+            _ => Err(NodeError::msg(format!(
+                "layer width `{s}` must be a whole number from 1 to 65536"
+            ))),
         })
         .collect()
 }
@@ -25,8 +27,8 @@ fn activation(name: &str, slope: f64) -> Result<Activation, NodeError> {
     }
 }
 
-/// Builds an initialised MLP from the inputs shared by both model nodes.
-fn build(inputs: &Inputs, first: usize, last: usize) -> Result<Network, NodeError> {
+/// Builds an initialised MLP from the inputs shared by the model nodes.
+pub(super) fn build(inputs: &Inputs, first: usize, last: usize) -> Result<Network, NodeError> {
     let mut sizes = vec![first];
     sizes.extend(widths(inputs.string("hidden")?)?);
     sizes.push(last);
@@ -36,13 +38,29 @@ fn build(inputs: &Inputs, first: usize, last: usize) -> Result<Network, NodeErro
     Ok(Network::new(mlp, inputs.int("seed")? as u64)?)
 }
 
-fn common(schema: NodeSchema, hidden: &str, output: &str) -> NodeSchema {
+/// Adds the ports every MLP model node shares (widths, activations, seed) and the MODEL output.
+pub(super) fn common(schema: NodeSchema, hidden: &str, output: &str) -> NodeSchema {
     schema
-        .input(InputPort::string("hidden").default(hidden).tooltip("hidden layer widths, comma-separated"))
+        .input(
+            InputPort::string("hidden")
+                .default(hidden)
+                .tooltip("hidden layer widths, comma-separated"),
+        )
         .input(InputPort::choice("activation", ACTIVATIONS).default("leaky_relu"))
-        .input(InputPort::float("slope").default(0.2).range(0.0, 1.0).step(0.01).tooltip("negative slope of leaky_relu"))
+        .input(
+            InputPort::float("slope")
+                .default(0.2)
+                .range(0.0, 1.0)
+                .step(0.01)
+                .tooltip("negative slope of leaky_relu"),
+        )
         .input(InputPort::choice("output_activation", OUTPUTS).default(output))
-        .input(InputPort::int("seed").default(0).range(0, i64::MAX).tooltip("seed of the weight initialisation"))
+        .input(
+            InputPort::int("seed")
+                .default(0)
+                .range(0, i64::MAX)
+                .tooltip("seed of the weight initialisation"),
+        )
         .output("model", PortType::custom::<Network>())
 }
 
@@ -73,7 +91,9 @@ pub struct DiscriminatorNode;
 impl Node for DiscriminatorNode {
     fn schema(&self) -> NodeSchema {
         let s = NodeSchema::new("MlpDiscriminator", "model")
-            .description("An MLP discriminator that outputs one logit per image. Defaults: 784 → 512 → 256 → 1, LeakyReLU(0.2).")
+            .description(
+                "An MLP discriminator that outputs one logit per image. Defaults: 784 → 512 → 256 → 1, LeakyReLU(0.2).",
+            )
             .input(InputPort::int("input_size").default(784).range(1, 1 << 20));
         common(s, "512, 256", "identity")
     }

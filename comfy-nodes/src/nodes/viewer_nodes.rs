@@ -22,7 +22,12 @@ impl Node for SaveImageGridNode {
             .input(InputPort::int("height").default(28).range(1, 8192))
             .input(InputPort::int("width").default(28).range(1, 8192))
             .input(InputPort::choice("range", ["-1..1", "0..1"]).default("-1..1"))
-            .input(InputPort::int("scale").default(1).range(1, 16).tooltip("integer upscaling of every cell"))
+            .input(
+                InputPort::int("scale")
+                    .default(1)
+                    .range(1, 16)
+                    .tooltip("integer upscaling of every cell"),
+            )
             .output("image", PortType::Image)
             .output_node()
     }
@@ -30,13 +35,23 @@ impl Node for SaveImageGridNode {
     fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
         let images = inputs.tensor("images")?;
         let values = ctx.backend().to_host(images)?;
-        let (h, w) = (positive(inputs.int("height")?, "height")?, positive(inputs.int("width")?, "width")?);
+        let (h, w) = (
+            positive(inputs.int("height")?, "height")?,
+            positive(inputs.int("width")?, "width")?,
+        );
         let n = values.len() / (h * w);
         if n * h * w != values.len() {
-            return Err(NodeError::msg(format!("{} values are not a whole number of {h}×{w} images", values.len())));
+            return Err(NodeError::msg(format!(
+                "{} values are not a whole number of {h}×{w} images",
+                values.len()
+            )));
         }
         let batch = ImageBatch::gray(&values, n, h, w).map_err(NodeError::other)?;
-        let range = if inputs.string("range")? == "0..1" { ValueRange::ZeroToOne } else { ValueRange::MinusOneToOne };
+        let range = if inputs.string("range")? == "0..1" {
+            ValueRange::ZeroToOne
+        } else {
+            ValueRange::MinusOneToOne
+        };
         let options = GridOptions::new(inputs.int("rows")? as u32, inputs.int("cols")? as u32)
             .with_scale(inputs.int("scale")? as u32)
             .with_range(range);

@@ -22,6 +22,7 @@
 //! assert_eq!(plot.render()?.dimensions(), (800, 500));
 //! # Ok::<(), comfy_nodes::viewer::ViewerError>(())
 //! ```
+mod classified;
 mod draw;
 mod error;
 pub mod font;
@@ -30,8 +31,10 @@ mod grid;
 mod legend;
 mod plot;
 mod png;
+mod reconstruction;
 mod ticks;
 
+pub use classified::{real_vs_fake, ClassifiedError, ClassifiedOptions, Judged, JUDGED_FAKE, JUDGED_REAL};
 pub use error::ViewerError;
 pub use grid::{
     image_grid, GridOptions, ImageBatch, PixelLayout, ValueRange, DEFAULT_NAN_COLOR, DEFAULT_PADDING_COLOR,
@@ -39,6 +42,7 @@ pub use grid::{
 pub use image::{Rgb, RgbImage};
 pub use plot::{LinePlot, Series, MIN_PLOT_SIZE, PALETTE};
 pub use png::save_png;
+pub use reconstruction::{reconstruction_grid, ReconstructionOptions};
 pub use ticks::{format_tick, nice_ticks, Ticks};
 
 /// The most pixels a grid or plot may have (64 Mi, about 200 MB of RGB).

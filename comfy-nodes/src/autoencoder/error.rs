@@ -1,0 +1,71 @@
+//! `AutoencoderError`: why an autoencoder could not be built, trained or measured.
+use crate::dataset::PixelScale;
+use comfy_core::Activation;
+
+/// Why an autoencoder could not be built, trained or measured.
+#[derive(Debug, thiserror::Error)]
+pub enum AutoencoderError {
+    /// The encoder and decoder do not fit together.
+    #[error(
+        "encoder {encoder_in} → {latent} and decoder {decoder_in} → {decoder_out} do not fit: the decoder must read the encoder's {latent} outputs and rebuild its {encoder_in} inputs"
+    )]
+    Mismatch {
+        /// Values the encoder reads (pixels per image).
+        encoder_in: usize,
+        /// Values the encoder writes (the latent width).
+        latent: usize,
+        /// Values the decoder reads.
+        decoder_in: usize,
+        /// Values the decoder writes.
+        decoder_out: usize,
+    },
+    /// Images of another size than the autoencoder reads.
+    #[error("images have {found} values each, the autoencoder reads {expected}")]
+    ImageSize {
+        /// Values per image the encoder reads.
+        expected: usize,
+        /// Values per image given.
+        found: usize,
+    },
+    /// The decoder's last activation cannot produce pixels in the data's range.
+    #[error("the decoder's {activation:?} output cannot rebuild pixels scaled {scale:?}: pair sigmoid (or relu) with 0..1 and tanh with -1..1")]
+    OutputRange {
+        /// The decoder's output activation.
+        activation: Activation,
+        /// How the data's bytes are scaled.
+        scale: PixelScale,
+    },
+    /// Binary cross-entropy needs sigmoid outputs and targets in 0..1.
+    #[error("the BCE loss needs a sigmoid decoder output and pixels scaled 0..1, found {activation:?} and {scale:?}; use the MSE loss otherwise")]
+    BceNeedsSigmoid {
+        /// The decoder's output activation.
+        activation: Activation,
+        /// How the data's bytes are scaled.
+        scale: PixelScale,
+    },
+    /// The loss became NaN or infinite; the update that would have used it was not applied.
+    #[error("the reconstruction loss became {value} at step {step} (epoch {epoch}); training stopped before updating the weights with it — try a lower learning rate")]
+    NonFinite {
+        /// The bad value.
+        value: f32,
+        /// Global step (0-based).
+        step: usize,
+        /// Epoch (0-based).
+        epoch: usize,
+    },
+    /// The observer asked to stop.
+    #[error("training cancelled at step {step}")]
+    Cancelled {
+        /// Global step reached.
+        step: usize,
+    },
+    /// A tensor operation failed.
+    #[error(transparent)]
+    Tensor(#[from] comfy_core::Error),
+    /// The images could not be batched.
+    #[error(transparent)]
+    Dataset(#[from] crate::dataset::DatasetError),
+    /// The observer failed (writing a preview, say).
+    #[error("{0}")]
+    Observer(String),
+}

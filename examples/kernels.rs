@@ -1,0 +1,358 @@
+//! Matrix-product throughput, per backend and shape, measured side by side in one run.
+//!
+//! ```text
+//! cargo run --release --example kernels              # table
+//! cargo run --release --example kernels -- --json    # one JSON object per line
+//! cargo run --release --example kernels -- --quick   # fewer shapes and samples
+//! cargo run --release --example kernels -- --gan     # also: one whole GAN training step
+//! ```
+//! Other flags: `--gpu-max N` (largest dimension timed on the wgpu backend; default 256 on a
+//! software adapter, unlimited on hardware), `--slow-max N` (largest `m·k·n` timed on the naive
+//! loop and the reference backend; default 2^24, i.e. up to 256³ — they run at 1–6 GFLOP/s),
+//! `--only GROUP` (`square`, `gan64` or `gan256`), `--best` (report the fastest sample instead
+//! of the median: steadier on a busy machine), `--samples N` and `--sample-ms T` (timed samples
+//! per figure and the least length of each; defaults 7 × 40 ms, `--quick` 3 × 10 ms).
+//!
+//! Shapes: square 256, 512 and 1024 in all three layouts, and every distinct product of one
+//! MLP-GAN training step (G 100→256→512→1024→784, D 784→512→256→1) at batch 64 and 256: the
+//! forward `X·Wᵀ` (`matmul_nt`), `dX = dZ·W` (`matmul_nn`) and `dW = dZᵀ·X` (`matmul_tn`).
+//! Backends: `naive` (a triple loop), `reference` and `cpu` (through the `Backend` trait, output
+//! allocation included), `ndarray` (`dot`: matrixmultiply with `threading`), `gemm` (the gemm
+//! crate on rayon's pool) and `wgpu` (when an adapter opens; timed up to `synchronize()`).
+//! Each figure is the median of several timed samples; JSON lines carry `op`, `backend`, `m`,
+//! `k`, `n`, `gflops`, `ms` and `group` (GAN steps: `op` = `gan_step`, `batch`, `ms`).
+#[path = "../benches/support/gan.rs"]
+mod gan;
+#[path = "../benches/support/matmul.rs"]
+mod support;
+
+use comfy::core::{Backend, ReferenceBackend};
+use comfy::gpu::CpuBackend;
+use std::sync::Arc;
+use std::time::Instant;
+use support::{gan_cases, gemm_crate, naive, ndarray_dot, square_cases, Case};
+
+type Error = Box<dyn std::error::Error>;
+
+struct Options {
+    json: bool,
+    quick: bool,
+    gan: bool,
+    gpu_max: Option<usize>,
+    slow_max: usize,
+    only: Option<String>,
+    best: bool,
+    samples: Option<usize>,
+    sample_ms: Option<f64>,
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut o = Options {
+        json: false,
+        quick: false,
+        gan: false,
+        gpu_max: None,
+        slow_max: 1 << 24,
+        only: None,
+        best: false,
+        samples: None,
+        sample_ms: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+        match a.as_str() {
+            "--json" => o.json = true,
+            "--quick" => o.quick = true,
+            "--gan" => o.gan = true,
+            "--best" => o.best = true,
+            "--gpu-max" => o.gpu_max = Some(number(&value("--gpu-max")?)?),
+            "--slow-max" => o.slow_max = number(&value("--slow-max")?)?,
+            "--only" => o.only = Some(value("--only")?),
+            "--samples" => o.samples = Some(number(&value("--samples")?)?),
+            "--sample-ms" => o.sample_ms = Some(number(&value("--sample-ms")?)?),
+            other => return Err(format!("unknown flag {other} (see the example's doc comment)")),
+        }
+    }
+    Ok(o)
+}
+
+fn number<T: std::str::FromStr>(s: &str) -> Result<T, String> {
+    s.parse().map_err(|_| format!("`{s}` is not a number"))
+}
+
+/// Median (or best) seconds per call of `f`, over samples long enough to time.
+fn time(mut f: impl FnMut(), o: &Options) -> f64 {
+    let (samples, sample_len) = if o.quick { (3, 0.01) } else { (7, 0.04) };
+    let samples = o.samples.unwrap_or(samples).max(1);
+    let sample_len = o.sample_ms.map_or(sample_len, |ms| ms / 1e3);
+    let t = Instant::now();
+    f();
+    let once = t.elapsed().as_secs_f64().max(1e-7);
+    let reps = ((sample_len / once) as usize).clamp(1, 10_000);
+    let mut per_call: Vec<f64> = (0..samples)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..reps {
+                f();
+            }
+            t.elapsed().as_secs_f64() / reps as f64
+        })
+        .collect();
+    per_call.sort_by(f64::total_cmp);
+    per_call[if o.best { 0 } else { samples / 2 }]
+}
+
+/// One measured figure.
+struct Figure {
+    backend: &'static str,
+    gflops: f64,
+    ms: f64,
+}
+
+/// The wgpu backend, its adapter's name, and the largest dimension to time on it.
+struct Gpu {
+    backend: Arc<dyn Backend>,
+    adapter: String,
+    max_dim: usize,
+}
+
+fn open_gpu(o: &Options) -> Option<Gpu> {
+    match comfy::gpu::gpu_backend(true) {
+        Ok(backend) => {
+            let (adapter, hardware) = comfy::gpu::gpu_adapters()
+                .into_iter()
+                .next()
+                .unwrap_or(("unknown adapter".into(), false));
+            let max_dim = o.gpu_max.unwrap_or(if hardware { usize::MAX } else { 256 });
+            eprintln!("wgpu: {adapter} (hardware: {hardware}); timing dimensions up to {max_dim}");
+            Some(Gpu {
+                backend,
+                adapter,
+                max_dim,
+            })
+        }
+        Err(e) => {
+            eprintln!("wgpu: column skipped ({e})");
+            None
+        }
+    }
+}
+
+/// Times every backend that applies to one case, one after the other.
+fn measure(c: Case, o: &Options, gpu: Option<&Gpu>) -> Result<Vec<Figure>, Error> {
+    let (ta, tb) = c.layout.flags();
+    let ops = c.operands();
+    let (at, bt) = ops.tensors();
+    let (av, bv) = ops.views();
+    let mut out = Vec::new();
+    let mut record = |backend, secs: f64| {
+        out.push(Figure {
+            backend,
+            gflops: c.flops() / secs / 1e9,
+            ms: secs * 1e3,
+        })
+    };
+    if c.macs() <= o.slow_max {
+        record(
+            "naive",
+            time(|| drop(std::hint::black_box(naive(&ops.a, &ops.b, c))), o),
+        );
+        let r = ReferenceBackend;
+        record("reference", time(|| drop(r.matmul(&at, &bt, ta, tb)), o));
+    }
+    let cpu = CpuBackend::new();
+    record("cpu", time(|| drop(cpu.matmul(&at, &bt, ta, tb)), o));
+    record("ndarray", time(|| drop(ndarray_dot(av, bv, c)), o));
+    record(
+        "gemm",
+        time(|| drop(std::hint::black_box(gemm_crate(&ops.a, &ops.b, c))), o),
+    );
+    if let Some(g) = gpu.filter(|g| c.m.max(c.k).max(c.n) <= g.max_dim) {
+        let be = &g.backend;
+        let (ga, gb) = (be.upload(&at)?, be.upload(&bt)?);
+        let run = || {
+            drop(be.matmul(&ga, &gb, ta, tb));
+            drop(be.synchronize());
+        };
+        record("wgpu", time(run, o));
+    }
+    Ok(out)
+}
+
+/// Runs the threaded backends for a moment before anything is timed, so that thread pools,
+/// scratch buffers and clocks are up (and a GPU driver's start-up threads have settled).
+fn warm_up() {
+    let c = Case {
+        group: "square",
+        layout: support::Layout::Nn,
+        m: 256,
+        k: 256,
+        n: 256,
+    };
+    let ops = c.operands();
+    let (at, bt) = ops.tensors();
+    let (av, bv) = ops.views();
+    let cpu = CpuBackend::new();
+    let start = Instant::now();
+    while start.elapsed().as_secs_f64() < 0.3 {
+        drop(cpu.matmul(&at, &bt, false, false));
+        drop(ndarray_dot(av, bv, c));
+        drop(gemm_crate(&ops.a, &ops.b, c));
+    }
+}
+
+const COLUMNS: [&str; 6] = ["naive", "reference", "cpu", "ndarray", "gemm", "wgpu"];
+
+fn main() -> Result<(), Error> {
+    let o = parse_args()?;
+    let gpu = open_gpu(&o);
+    let mut cases = square_cases(o.quick);
+    cases.extend(gan_cases(64, "gan64"));
+    cases.extend(gan_cases(256, "gan256"));
+    cases.retain(|c| o.only.as_deref().is_none_or(|g| g == c.group));
+    warm_up();
+    if !o.json {
+        print_header(gpu.as_ref(), o.best);
+    }
+    // Per group and backend: summed milliseconds and the number of cases timed.
+    let mut totals: Vec<(&str, &str, f64, usize)> = Vec::new();
+    let mut group = "";
+    for c in cases {
+        if c.group != group && !o.json {
+            print_totals(group, &totals);
+            group = c.group;
+            println!("-- {group}");
+        }
+        let figs = measure(c, &o, gpu.as_ref())?;
+        for f in &figs {
+            match totals.iter_mut().find(|t| t.0 == c.group && t.1 == f.backend) {
+                Some(t) => (t.2, t.3) = (t.2 + f.ms, t.3 + 1),
+                None => totals.push((c.group, f.backend, f.ms, 1)),
+            }
+        }
+        if o.json {
+            print_json(c, &figs, gpu.as_ref());
+        } else {
+            print_row(c, &figs);
+        }
+    }
+    if !o.json {
+        print_totals(group, &totals);
+    }
+    if o.gan {
+        gan_steps(&o, gpu.as_ref())?;
+    }
+    Ok(())
+}
+
+/// Times whole GAN training steps: cpu at batch 64 and 256, reference at 64 (unless `--quick`),
+/// wgpu at 64 when an adapter opened.
+fn gan_steps(o: &Options, gpu: Option<&Gpu>) -> Result<(), Error> {
+    let mut runs: Vec<(&str, Arc<dyn Backend>, usize)> = vec![
+        ("cpu", Arc::new(CpuBackend::new()), 64),
+        ("cpu", Arc::new(CpuBackend::new()), 256),
+    ];
+    if !o.quick {
+        runs.push(("reference", Arc::new(ReferenceBackend), 64));
+    }
+    if let Some(g) = gpu {
+        runs.push(("wgpu", g.backend.clone(), 64));
+    }
+    if !o.json {
+        println!("-- one MLP-GAN training step (D update + G update, Adam)");
+    }
+    for (name, backend, batch) in runs {
+        let mut model = gan::Gan::new(backend, batch, 0)?;
+        model.step()?; // warm-up: Adam state, scratch buffers, pipelines
+        let mut failed = None;
+        let secs = time(
+            || {
+                if let Err(e) = model.step() {
+                    failed = Some(e);
+                }
+            },
+            o,
+        );
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+        if o.json {
+            let v = serde_json::json!({"op": "gan_step", "backend": name, "batch": batch, "ms": (secs * 1e5).round() / 100.0});
+            println!("{v}");
+        } else {
+            println!("{name:<10} batch {batch:>4}: {:>8.2} ms per step", secs * 1e3);
+        }
+    }
+    Ok(())
+}
+
+fn print_header(gpu: Option<&Gpu>, best: bool) {
+    let threads = rayon::current_num_threads();
+    let kernel = CpuBackend::new().kernel_name();
+    let stat = if best { "best" } else { "median" };
+    println!("GFLOP/s ({stat} of samples), {threads} threads; cpu micro-kernel: {kernel}");
+    match gpu {
+        Some(g) => println!("wgpu adapter: {}", g.adapter),
+        None => println!("wgpu: no adapter (column skipped)"),
+    }
+    let head: String = COLUMNS.iter().map(|c| format!("{c:>10}")).collect();
+    println!(
+        "{:<10} {:>5} {:>5} {:>5}{head} {:>8} {:>8}",
+        "op", "m", "k", "n", "cpu/nd", "cpu/gemm"
+    );
+}
+
+fn gflops_of(figs: &[Figure], backend: &str) -> Option<f64> {
+    figs.iter().find(|f| f.backend == backend).map(|f| f.gflops)
+}
+
+fn print_row(c: Case, figs: &[Figure]) {
+    let cells: String = COLUMNS
+        .iter()
+        .map(|b| match gflops_of(figs, b) {
+            Some(g) => format!("{g:>10.1}"),
+            None => format!("{:>10}", "-"),
+        })
+        .collect();
+    let ratio = |other| match (gflops_of(figs, "cpu"), gflops_of(figs, other)) {
+        (Some(x), Some(y)) => format!("{:>8.2}", x / y),
+        _ => format!("{:>8}", "-"),
+    };
+    let (nd, gm) = (ratio("ndarray"), ratio("gemm"));
+    println!(
+        "{:<10} {:>5} {:>5} {:>5}{cells} {nd} {gm}",
+        c.layout.name(),
+        c.m,
+        c.k,
+        c.n
+    );
+}
+
+/// For a GAN group: the summed time of all its products per backend that timed all of them.
+fn print_totals(group: &str, totals: &[(&str, &str, f64, usize)]) {
+    if !group.starts_with("gan") {
+        return;
+    }
+    let all = totals.iter().filter(|t| t.0 == group).map(|t| t.3).max().unwrap_or(0);
+    let line: Vec<String> = totals
+        .iter()
+        .filter(|t| t.0 == group && t.3 == all)
+        .map(|t| format!("{} {:.2} ms", t.1, t.2))
+        .collect();
+    println!("   sum of the {all} products of {group}: {}", line.join(", "));
+}
+
+fn print_json(c: Case, figs: &[Figure], gpu: Option<&Gpu>) {
+    for f in figs {
+        let mut v = serde_json::json!({
+            "op": c.layout.name(), "backend": f.backend, "group": c.group,
+            "m": c.m, "k": c.k, "n": c.n,
+            "gflops": (f.gflops * 100.0).round() / 100.0, "ms": (f.ms * 1e4).round() / 1e4,
+        });
+        if let (Some(g), "wgpu") = (gpu, f.backend) {
+            v["adapter"] = g.adapter.clone().into();
+        }
+        println!("{v}");
+    }
+}
