@@ -1,11 +1,13 @@
 //! The report page as text: escaping, stable ids, reloading only while a run goes on; the live
 //! reporter's write schedule; the HtmlReport node.
-use comfy_core::{Context, Image, Inputs, Node, Value};
-use comfy_nodes::gan::StepReport;
-use comfy_nodes::nodes::HtmlReportNode;
+use comfy_core::{Activation, CancelToken, Context, Image, Inputs, Mlp, Node, NodeError, Value};
+use comfy_nodes::dataset::{DataLoader, ImageDataset, LoaderConfig, PixelScale};
+use comfy_nodes::gan::{Network, StepReport};
+use comfy_nodes::nodes::{GanTrainerNode, HtmlReportNode};
 use comfy_nodes::report::{base64, EmbeddedPng, Figure, ReportPage, RunReporter, RunState, TrainingRun};
 use comfy_nodes::viewer::{Rgb, RgbImage};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 fn step(global_step: usize, d_loss: f32) -> StepReport {
     StepReport {
@@ -160,5 +162,44 @@ fn the_html_report_node_writes_a_final_page_with_the_given_pictures() {
     assert!(html.contains(r#"data-state="finished""#));
     assert!(html.contains("id=\"img-loss-curve\"") && !html.contains("id=\"img-samples\""));
     assert!(html.contains(r#"<dd id="step" data-value="29">30 / 30</dd>"#));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_cancelled_training_leaves_a_stopped_page_that_does_not_reload() {
+    let dir = scratch("cancelled");
+    let mlp = |sizes: Vec<usize>, out| Network::new(Mlp::new(sizes, Activation::Tanh, out).unwrap(), 1).unwrap();
+    let data = ImageDataset::new(vec![128; 8 * 4], None, (2, 2, 1), "synthetic").unwrap();
+    let config = LoaderConfig {
+        batch_size: 4,
+        shuffle: false,
+        seed: 0,
+        drop_last: true,
+        scale: PixelScale::MinusOneToOne,
+    };
+    let inputs = Inputs::new()
+        .with("generator", Value::custom(mlp(vec![3, 4], Activation::Tanh)))
+        .with("discriminator", Value::custom(mlp(vec![4, 1], Activation::Identity)))
+        .with(
+            "loader",
+            Value::custom(DataLoader::new(Arc::new(data), config).unwrap()),
+        )
+        .with("epochs", 1)
+        .with("lr_g", 2e-4)
+        .with("lr_d", 2e-4)
+        .with("beta1", 0.5)
+        .with("beta2", 0.999)
+        .with("label_smoothing", 0.0)
+        .with("seed", 0)
+        .with("samples_dir", "")
+        .with("report_dir", dir.to_string_lossy().into_owned());
+    let cancel = CancelToken::new();
+    cancel.cancel();
+    let mut ctx = Context::reference().with_cancel(cancel);
+    let err = GanTrainerNode.execute(&inputs, &mut ctx).unwrap_err();
+    assert!(matches!(err, NodeError::Cancelled), "{err}");
+    let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(html.contains(r#"data-state="stopped">Stopped: training cancelled at step 0</p>"#));
+    assert!(!html.contains("http-equiv=\"refresh\""));
     std::fs::remove_dir_all(&dir).unwrap();
 }

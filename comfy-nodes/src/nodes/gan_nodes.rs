@@ -95,16 +95,9 @@ impl Node for GanTrainerNode {
             report_error: None,
         };
         let trained = trainer.train(&loader, &mut observer);
-        let state = match &trained {
-            Ok(()) => RunState::Finishing,
-            Err(e) => RunState::Stopped(e.to_string()),
-        };
-        let run = observer.report.finish(state);
+        let run = observer.finish_report(&trained);
         trained.map_err(train_error)?;
-        if let Some(e) = observer.report_error {
-            return Err(NodeError::other(e));
-        }
-        let run = run.map_err(NodeError::other)?;
+        let run = run?;
         let (g, d) = trainer.networks_on_host().map_err(train_error)?;
         let history = LossHistory {
             records: trainer.history,
@@ -140,6 +133,22 @@ struct NodeObserver<'c, 'a> {
     /// The run's report page (when the node has a `report_dir`) and its first write error.
     report: RunReporter,
     report_error: Option<ReportError>,
+}
+
+impl NodeObserver<'_, '_> {
+    /// Writes the live report page a last time ("finishing", or "stopped" after an error) and
+    /// returns the run, or the first error writing the page.
+    fn finish_report(self, trained: &Result<(), TrainError>) -> Result<TrainingRun, NodeError> {
+        let state = match trained {
+            Ok(()) => RunState::Finishing,
+            Err(e) => RunState::Stopped(e.to_string()),
+        };
+        let run = self.report.finish(state);
+        if let Some(e) = self.report_error {
+            return Err(NodeError::other(e));
+        }
+        run.map_err(NodeError::other)
+    }
 }
 
 impl TrainObserver for NodeObserver<'_, '_> {

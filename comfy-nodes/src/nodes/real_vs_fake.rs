@@ -45,17 +45,8 @@ impl Node for RealVsFakeNode {
                 ValueRange::MinusOneToOne
             },
         };
-        let side = real.side;
-        let real_half = Judged::real(
-            ImageBatch::gray(&real.pixels, real.n, side, side).map_err(NodeError::other)?,
-            &real.p_real,
-        )
-        .map_err(NodeError::other)?;
-        let fake_half = Judged::generated(
-            ImageBatch::gray(&fake.pixels, fake.n, side, side).map_err(NodeError::other)?,
-            &fake.p_real,
-        )
-        .map_err(NodeError::other)?;
+        let real_half = Judged::real(real.batch()?, &real.p_real).map_err(NodeError::other)?;
+        let fake_half = Judged::generated(fake.batch()?, &fake.p_real).map_err(NodeError::other)?;
         let picture = real_vs_fake(&real_half, &fake_half, &options).map_err(NodeError::other)?;
         save_png(inputs.string("path")?, &picture).map_err(NodeError::other)?;
         let share = |half: &Judged| half.judged_real(options.threshold) as f64 / half.count().max(1) as f64;
@@ -74,6 +65,12 @@ struct Scored {
     p_real: Vec<f32>,
     n: usize,
     side: usize,
+}
+
+impl Scored {
+    fn batch(&self) -> Result<ImageBatch<'_>, NodeError> {
+        ImageBatch::gray(&self.pixels, self.n, self.side, self.side).map_err(NodeError::other)
+    }
 }
 
 fn judge(
