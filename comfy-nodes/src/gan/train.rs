@@ -3,7 +3,7 @@
 use super::model::Network;
 use crate::dataset::DataLoader;
 use comfy_core::random::{rng_from_seed, standard_normal};
-use comfy_core::{Adam, Backend, Optimizer, Tape, Tensor};
+use comfy_core::{Adam, Backend, Optimizer, Tape, Tensor, Var};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -188,29 +188,14 @@ impl GanTrainer {
         let latent = self.generator.mlp.input_size();
         let z = Tensor::from_vec(standard_normal(&mut self.latent_rng, b * latent), [b, latent])?;
         let tape = Tape::new(self.backend.clone());
-        let real_target = tape.constant(&Tensor::full([b, 1], 1.0 - self.config.label_smoothing))?;
-        let fake_target = tape.constant(&Tensor::zeros([b, 1]))?;
-        let ones = tape.constant(&Tensor::full([b, 1], 1.0))?;
-
         let g = self.generator.params.bind(&tape, true)?;
         let fake = self.generator.mlp.forward(&g, tape.constant(&z)?)?;
 
-        // Discriminator: real → 1, G(z) → 0, with G(z) detached so only D learns here.
-        let d = self.discriminator.params.bind(&tape, true)?;
-        let d_real = self.discriminator.mlp.forward(&d, tape.constant(real)?)?;
-        let d_fake = self.discriminator.mlp.forward(&d, fake.detach())?;
-        let d_loss = d_real
-            .bce_with_logits(real_target)?
-            .add(d_fake.bce_with_logits(fake_target)?)?;
-        let d_value = d_loss.item()?;
+        let d_value = self.discriminator_step(real, &fake.value())?;
         check_finite("discriminator", d_value, step, epoch)?;
-        let mut grads = tape.backward(d_loss)?;
-        let d_grads = d.grads(&mut grads);
-        drop(grads);
-        self.opt_d
-            .step(self.backend.as_ref(), &mut self.discriminator.params, &d_grads)?;
 
         // Generator: the same G(z) through the updated D, non-saturating loss (G(z) → 1).
+        let ones = tape.constant(&Tensor::full([b, 1], 1.0))?;
         let d_frozen = self.discriminator.params.bind(&tape, false)?;
         let g_loss = self.discriminator.mlp.forward(&d_frozen, fake)?.bce_with_logits(ones)?;
         let g_value = g_loss.item()?;
@@ -218,10 +203,39 @@ impl GanTrainer {
         let mut grads = tape.backward(g_loss)?;
         let g_grads = g.grads(&mut grads);
         drop(grads);
+        // Dropping the tape first leaves the optimizer the only owner of G's parameters, so
+        // Adam updates them in place instead of copying.
         drop(tape);
         self.opt_g
             .step(self.backend.as_ref(), &mut self.generator.params, &g_grads)?;
         Ok((d_value, g_value))
+    }
+
+    /// One discriminator update: real → 1 (less label smoothing), G(z) → 0. `fake` is a
+    /// plain value (detached from G). Runs on a tape of its own, dropped before Adam updates
+    /// D's parameters in place. Real and fake go through D as one batch of `2b`:
+    /// `bce(D(x), 1) + bce(D(G(z)), 0)` is twice the mean over the joined batch.
+    fn discriminator_step(&mut self, real: &Tensor, fake: &Tensor) -> Result<f32, TrainError> {
+        let b = real.shape().rows_cols().0;
+        let mut targets = vec![1.0 - self.config.label_smoothing; b];
+        targets.resize(2 * b, 0.0);
+        let tape = Tape::new(self.backend.clone());
+        let d = self.discriminator.params.bind(&tape, true)?;
+        let both = Var::concat_rows(&[tape.constant(real)?, tape.constant(fake)?])?;
+        let logits = self.discriminator.mlp.forward(&d, both)?;
+        let target = tape.constant(&Tensor::from_vec(targets, [2 * b, 1])?)?;
+        let d_loss = logits.bce_with_logits(target)?.mul_scalar(2.0)?;
+        let d_value = d_loss.item()?;
+        if !d_value.is_finite() {
+            return Ok(d_value);
+        }
+        let mut grads = tape.backward(d_loss)?;
+        let d_grads = d.grads(&mut grads);
+        drop(grads);
+        drop(tape);
+        self.opt_d
+            .step(self.backend.as_ref(), &mut self.discriminator.params, &d_grads)?;
+        Ok(d_value)
     }
 
     /// Trains for the configured epochs, reporting to `observer` after every step and epoch.
