@@ -6,9 +6,11 @@
 //! ```
 //!
 //! Writes into `--out` (default `out/mnist_gan`): `samples_epoch_NNN.png`, `final_samples.png`,
-//! `loss_curve.png`, `losses.csv` and `checkpoint/{generator,discriminator,fixed_z}.safetensors`.
+//! `loss_curve.png`, `losses.csv`, `classified.png` (the discriminator's verdicts on real and
+//! generated digits), `index.html` (a report that refreshes itself while training runs) and
+//! `checkpoint/{generator,discriminator,fixed_z}.safetensors`.
 use comfy::core::{Executor, Registry, RunStatus};
-use comfy::gpu::{select, DeviceChoice};
+use comfy::gpu::{select, select_from_env, DeviceChoice};
 use comfy::nodes::console::ConsoleObserver;
 use comfy::nodes::pipelines::{mnist_gan_graph, MnistGanSettings};
 use std::process::ExitCode;
@@ -23,7 +25,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let backend = match select(device) {
+    // Without --device, COMFY_DEVICE may choose; otherwise `auto`.
+    let chosen = match device {
+        Some(choice) => select(choice),
+        None => select_from_env(DeviceChoice::Auto),
+    };
+    let backend = match chosen {
         Ok(b) => b,
         Err(e) => {
             eprintln!("error: {e}");
@@ -71,9 +78,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<(MnistGanSettings, DeviceChoice), String> {
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<(MnistGanSettings, Option<DeviceChoice>), String> {
     let mut s = MnistGanSettings::default();
-    let mut device = DeviceChoice::Auto;
+    let mut device = None;
     while let Some(flag) = args.next() {
         if flag == "--help" || flag == "-h" {
             println!("{USAGE}");
@@ -107,12 +114,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<(MnistGanSetting
             "--data" => s.data_dir = value,
             "--out" => s.out_dir = value,
             "--device" => {
-                device = match value.as_str() {
+                device = Some(match value.as_str() {
                     "cpu" => DeviceChoice::Cpu,
                     "gpu" => DeviceChoice::Gpu,
                     "auto" => DeviceChoice::Auto,
                     _ => return Err(bad("cpu, gpu or auto")),
-                }
+                })
             }
             _ => return Err(format!("unknown flag {flag}")),
         }

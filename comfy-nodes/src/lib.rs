@@ -1,7 +1,9 @@
 //! # comfy-nodes
 //!
-//! The built-in node pack of Comfy: datasets (MNIST IDX files, batching), the GAN
-//! (generator, discriminator, trainer, generate), checkpoints (safetensors) and viewers.
+//! The built-in node pack of Comfy: datasets (MNIST IDX files, image folders, batching), the
+//! GAN (generator, discriminator, trainer, generate), the autoencoder, checkpoints
+//! (safetensors), viewers (sample grids, loss curves, the real-vs-fake view) and the live HTML
+//! report. [`register_all`] adds every node to a registry.
 #![warn(missing_docs)]
 
 pub mod atomic;
