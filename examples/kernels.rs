@@ -180,9 +180,10 @@ fn measure(c: Case, o: &Options, gpu: Option<&Gpu>) -> Result<Vec<Figure>, Error
     Ok(out)
 }
 
-/// Runs the threaded backends for a moment before anything is timed, so that thread pools,
-/// scratch buffers and clocks are up (and a GPU driver's start-up threads have settled).
-fn warm_up() {
+/// Runs every backend for a moment before anything is timed, so that thread pools, scratch
+/// buffers, shader pipelines and clocks are up. (Without it, the first CPU figure of a run with
+/// the software Vulkan driver loaded came out at half speed.)
+fn warm_up(gpu: Option<&Gpu>) {
     let c = Case {
         group: "square",
         layout: support::Layout::Nn,
@@ -193,9 +194,22 @@ fn warm_up() {
     let ops = c.operands();
     let (at, bt) = ops.tensors();
     let (av, bv) = ops.views();
+    if let Some(g) = gpu {
+        let small = Case {
+            m: 64,
+            k: 64,
+            n: 64,
+            ..c
+        };
+        let (sa, sb) = small.operands().tensors();
+        if let (Ok(ga), Ok(gb)) = (g.backend.upload(&sa), g.backend.upload(&sb)) {
+            drop(g.backend.matmul(&ga, &gb, false, false));
+            drop(g.backend.synchronize());
+        }
+    }
     let cpu = CpuBackend::new();
     let start = Instant::now();
-    while start.elapsed().as_secs_f64() < 0.3 {
+    while start.elapsed().as_secs_f64() < 0.5 {
         drop(cpu.matmul(&at, &bt, false, false));
         drop(ndarray_dot(av, bv, c));
         drop(gemm_crate(&ops.a, &ops.b, c));
@@ -211,7 +225,7 @@ fn main() -> Result<(), Error> {
     cases.extend(gan_cases(64, "gan64"));
     cases.extend(gan_cases(256, "gan256"));
     cases.retain(|c| o.only.as_deref().is_none_or(|g| g == c.group));
-    warm_up();
+    warm_up(gpu.as_ref());
     if !o.json {
         print_header(gpu.as_ref(), o.best);
     }

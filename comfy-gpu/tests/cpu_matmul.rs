@@ -73,8 +73,10 @@ fn large_products_cross_every_blocking_boundary() {
     }
     // One band: each tile packs its own B; A large enough to be packed in parallel.
     check(288, 1000, 700, false, true);
-    // Both operands packed in parallel.
+    // One run of columns, several bands: each tile packs its own A; in parallel, then small
+    // enough to stay on one thread.
     check(1000, 300, 1000, true, false);
+    check(600, 7, 300, false, true);
     // The GAN's own shapes: forward X·Wᵀ, dX = dZ·W, dW = dZᵀ·X.
     check(64, 784, 512, false, true);
     check(64, 512, 784, false, false);

@@ -1,11 +1,12 @@
 //! The packed, cache-blocked matrix product, parallel over tiles of the output.
 //!
-//! `op(A)` is packed once into sliver layout (see [`super::pack`]). The output is cut into
-//! tiles of whole micro-tiles (see [`super::tiles`]); a tile walks the k blocks in order, and
-//! within a block streams each packed B sliver (kept in L1) past the A slivers of its rows (kept
-//! in L2). When the output is one band of rows, each B sliver is used by one tile only, so the
-//! tile packs its B block itself right before use, while it is hot in cache; otherwise `op(B)`
-//! is packed once up front as well.
+//! The output is cut into tiles of whole micro-tiles (see [`super::tiles`]); a tile walks the k
+//! blocks in order, and within a block streams each packed B sliver (kept in L1) past the
+//! packed A slivers of its rows (kept in L2). An operand whose slivers several tiles share is
+//! packed once up front (see [`super::pack`]); when the tiles cut the output only across one
+//! operand's slivers — one band of rows, or one run of columns — each tile packs its own
+//! block of that operand right before use, while it is hot in cache. A parallel product is
+//! handed to rayon's pool once, whole.
 //!
 //! Products with a dimension of one skip all this (see [`super::thin`]).
 //!
@@ -90,21 +91,22 @@ pub struct Product<'a> {
     pub trans_b: bool,
 }
 
-/// Where a tile finds its B slivers.
+/// Where a tile finds the slivers of one operand.
 #[derive(Clone, Copy)]
-enum BSlivers<'a> {
+enum Slivers<'a> {
     /// Packed up front for all tiles.
     Packed(&'a [f32]),
-    /// Packed by the tile that uses them, one k block at a time, while they are hot in cache.
-    /// (Reading a row-major B in place instead was tried: rows 1 or 4 KiB apart map onto a few
-    /// L1 sets and thrash, halving the speed at n = 1024.)
+    /// Packed by the tile that uses them, one k block at a time, while they are hot in cache:
+    /// when the tiles split the output only across this operand's slivers, no two tiles share
+    /// one. (Reading a row-major B in place instead was tried: rows 1 or 4 KiB apart map onto a
+    /// few L1 sets and thrash, halving the speed at n = 1024.)
     OnTheFly(Operand<'a>),
 }
 
 /// Everything a tile reads.
 struct Shared<'a> {
-    a: &'a [f32],
-    b: BSlivers<'a>,
+    a: Slivers<'a>,
+    b: Slivers<'a>,
     m: usize,
     n: usize,
     blocks: KBlocks,
@@ -112,65 +114,99 @@ struct Shared<'a> {
     epi: Epilogue<'a>,
 }
 
-/// `out = epilogue(op(A) · op(B))`; `out` has `m · n` values and the operands the lengths their
+/// `epilogue(op(A) · op(B))` as `m · n` row-major values; the operands have the lengths their
 /// shapes give (checked by the caller).
-pub fn gemm(out: &mut [f32], p: Product<'_>, epi: Epilogue<'_>) {
+pub fn gemm(p: Product<'_>, epi: Epilogue<'_>) -> Vec<f32> {
     let Product { m, k, n, .. } = p;
-    if m == 0 || n == 0 {
-        return;
-    }
-    if k == 0 {
-        out.fill(0.0);
-        if !epi.is_empty() {
-            out.chunks_mut(n).for_each(|row| epi.apply(row, 0));
-        }
-        return;
-    }
-    if thin::applies(&p) {
-        thin::product(out, p);
-        if !epi.is_empty() {
-            out.chunks_mut(n).for_each(|row| epi.apply(row, 0));
-        }
-        return;
-    }
-    let parallel = rayon::current_num_threads() > 1 && m.saturating_mul(n).saturating_mul(k) >= par_min_macs();
+    let parallel = rayon::current_num_threads() > 1
+        && !thin::applies(&p)
+        && m.saturating_mul(n).saturating_mul(k) >= par_min_macs();
     if parallel && rayon::current_thread_index().is_none() {
         // One hand-over to the pool for the whole product: the forks inside are then cheap.
-        rayon::scope(|_| product(out, p, epi, true));
+        rayon::scope(|_| output(p, epi, true))
     } else {
-        product(out, p, epi, parallel);
+        output(p, epi, parallel)
     }
 }
 
-/// Packs and multiplies, on the pool's threads when `parallel`.
+/// Allocates the output (zero-filled on both threads when `parallel`: for a short k, a
+/// one-thread fill of a large output was a sixth of the product's time) and computes it.
+fn output(p: Product<'_>, epi: Epilogue<'_>, parallel: bool) -> Vec<f32> {
+    let Product { m, k, n, .. } = p;
+    let mut out = Vec::with_capacity(m * n);
+    if parallel {
+        out.par_extend(rayon::iter::repeat_n(0.0f32, m * n));
+    } else {
+        out.resize(m * n, 0.0);
+    }
+    if m == 0 || n == 0 {
+        return out;
+    }
+    if k == 0 || thin::applies(&p) {
+        if k > 0 {
+            thin::product(&mut out, p);
+        }
+        if !epi.is_empty() {
+            out.chunks_mut(n).for_each(|row| epi.apply(row, 0));
+        }
+        return out;
+    }
+    product(&mut out, p, epi, parallel);
+    out
+}
+
+/// Operands of fewer values than this are packed on one thread even in a parallel product.
+/// Inside the pool a parallel region costs a few microseconds: packing even 32 K values on two
+/// threads measured faster than on one (64×512×256: 160 vs 138 GFLOP/s).
+const PACK_PAR_MIN: usize = 1 << 12;
+
+/// Packs and multiplies, on the pool's threads when `parallel`. A parallel product is one
+/// parallel region over the tiles, plus one to pack a large shared operand first.
 fn product(out: &mut [f32], p: Product<'_>, epi: Epilogue<'_>, parallel: bool) {
     let Product { m, k, n, .. } = p;
     let threads = if parallel { rayon::current_num_threads() } else { 1 };
     let grid = Grid::new(m, n, threads, (MC_SLIVERS, NC_SLIVERS), TILES_PER_THREAD);
-    let on_the_fly = grid.bands.len() == 1;
+    // An operand is shared between tiles only if the grid cuts across the other one.
+    let b_fly = grid.bands.len() == 1;
+    let a_fly = !b_fly && grid.cols.len() == 1;
     let (oa, ob) = (Operand::a(p.a, m, k, p.trans_a), Operand::b(p.b, k, n, p.trans_b));
     let blocks = KBlocks::new(k, KC);
     // The B part starts on a 64-byte boundary too.
-    let la = oa.packed_len(MR).next_multiple_of(16);
-    let lb = if on_the_fly { 0 } else { ob.packed_len(NR) };
+    let la = if a_fly {
+        0
+    } else {
+        oa.packed_len(MR).next_multiple_of(16)
+    };
+    let lb = if b_fly { 0 } else { ob.packed_len(NR) };
     scratch::with(&scratch::PACKED, la + lb, |buf| {
         let (pa, pb) = buf.split_at_mut(la);
-        match (on_the_fly, parallel) {
-            (true, _) => pack::<MR>(pa, oa, blocks, parallel),
-            (false, true) => {
-                rayon::join(|| pack::<MR>(pa, oa, blocks, true), || pack::<NR>(pb, ob, blocks, true));
+        let (par_a, par_b) = (parallel && la >= PACK_PAR_MIN, parallel && lb >= PACK_PAR_MIN);
+        match (la > 0, lb > 0) {
+            (true, true) if par_a || par_b => {
+                rayon::join(
+                    || pack::<MR>(pa, oa, blocks, par_a),
+                    || pack::<NR>(pb, ob, blocks, par_b),
+                );
             }
-            (false, false) => {
-                pack::<MR>(pa, oa, blocks, false);
-                pack::<NR>(pb, ob, blocks, false);
+            (pack_a, pack_b) => {
+                if pack_a {
+                    pack::<MR>(pa, oa, blocks, par_a);
+                }
+                if pack_b {
+                    pack::<NR>(pb, ob, blocks, par_b);
+                }
             }
         }
         let shared = Shared {
-            a: pa,
-            b: if on_the_fly {
-                BSlivers::OnTheFly(ob)
+            a: if a_fly {
+                Slivers::OnTheFly(oa)
             } else {
-                BSlivers::Packed(pb)
+                Slivers::Packed(pa)
+            },
+            b: if b_fly {
+                Slivers::OnTheFly(ob)
+            } else {
+                Slivers::Packed(pb)
             },
             m,
             n,
@@ -189,24 +225,41 @@ fn product(out: &mut [f32], p: Product<'_>, epi: Epilogue<'_>, parallel: bool) {
 
 /// Computes one tile over every k block, then applies the epilogue to it.
 fn run_tile(mut t: Tile<'_>, s: &Shared<'_>) {
-    let own_len = match s.b {
-        BSlivers::Packed(_) => 0,
-        BSlivers::OnTheFly(_) => s.blocks.step * t.tn * NR,
+    let sn = t.rows.len().div_ceil(MR);
+    let a_len = if let Slivers::OnTheFly(_) = s.a {
+        s.blocks.step * sn * MR
+    } else {
+        0
     };
-    scratch::with(&scratch::TILE_B, own_len, |own| {
+    let b_len = if let Slivers::OnTheFly(_) = s.b {
+        s.blocks.step * t.tn * NR
+    } else {
+        0
+    };
+    scratch::with(&scratch::TILE, a_len + b_len, |own| {
+        let (own_a, own_b) = own.split_at_mut(a_len);
         for block in s.blocks.iter() {
             let (p0, kc) = block;
-            if let BSlivers::OnTheFly(op) = s.b {
-                pack_group::<NR>(&mut own[..kc * t.tn * NR], op, t.t0 * NR, p0, kc);
-            }
-            for tj in 0..t.tn {
+            // This block's slivers of each operand for this tile, one after the other.
+            let a: &[f32] = match s.a {
+                Slivers::Packed(pa) => &pa[sliver_at(t.s0, block, s.m, MR)..][..kc * sn * MR],
+                Slivers::OnTheFly(op) => {
+                    let own = &mut own_a[..kc * sn * MR];
+                    pack_group::<MR>(own, op, t.s0 * MR, p0, kc);
+                    own
+                }
+            };
+            let b: &[f32] = match s.b {
+                Slivers::Packed(pb) => &pb[sliver_at(t.t0, block, s.n, NR)..][..kc * t.tn * NR],
+                Slivers::OnTheFly(op) => {
+                    let own = &mut own_b[..kc * t.tn * NR];
+                    pack_group::<NR>(own, op, t.t0 * NR, p0, kc);
+                    own
+                }
+            };
+            for (tj, b) in b.chunks_exact(kc * NR).enumerate() {
                 let width = NR.min(s.n - (t.t0 + tj) * NR);
-                let b = match s.b {
-                    BSlivers::Packed(pb) => &pb[sliver_at(t.t0 + tj, block, s.n, NR)..][..kc * NR],
-                    BSlivers::OnTheFly(_) => &own[tj * kc * NR..][..kc * NR],
-                };
-                for (si, rows) in t.rows.chunks_mut(MR).enumerate() {
-                    let a = &s.a[sliver_at(t.s0 + si, block, s.m, MR)..][..kc * MR];
+                for (rows, a) in t.rows.chunks_mut(MR).zip(a.chunks_exact(kc * MR)) {
                     s.kernel.tile(kc, a, b, rows, tj * NR, width, p0 > 0);
                 }
             }

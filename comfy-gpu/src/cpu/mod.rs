@@ -66,9 +66,7 @@ impl CpuBackend {
             trans_a: ta,
             trans_b: tb,
         };
-        let mut out = par::zeroed(m * n);
-        matmul::gemm(&mut out, p, epi);
-        Tensor::from_vec(out, [m, n])
+        Tensor::from_vec(matmul::gemm(p, epi), [m, n])
     }
 }
 

@@ -9,8 +9,8 @@ pub type Scratch = LocalKey<Cell<Vec<f32>>>;
 thread_local! {
     /// Both packed operands of a product (on the calling thread).
     pub static PACKED: Cell<Vec<f32>> = const { Cell::new(Vec::new()) };
-    /// A tile's own packed B block (on the thread running the tile).
-    pub static TILE_B: Cell<Vec<f32>> = const { Cell::new(Vec::new()) };
+    /// A tile's own packed blocks (on the thread running the tile).
+    pub static TILE: Cell<Vec<f32>> = const { Cell::new(Vec::new()) };
 }
 
 /// Runs `f` on `len` values of this thread's buffer `key`, starting on a 64-byte boundary.

@@ -25,13 +25,13 @@ pub struct Tile<'c> {
 
 impl Grid {
     /// At most `max_bands × max_cols` slivers per tile and, with several threads, at least
-    /// `per_thread` tiles per thread (so that a late thread can steal work), splitting the
-    /// longer side of the tiles first.
+    /// `per_thread` tiles per thread and a multiple of the thread count (3 equal tiles on 2
+    /// threads take as long as 4), splitting the longer side of the tiles first.
     pub fn new(m: usize, n: usize, threads: usize, (max_bands, max_cols): (usize, usize), per_thread: usize) -> Self {
         let (ms, ns) = (m.div_ceil(MR), n.div_ceil(NR));
         let (mut bands, mut cols) = (ms.div_ceil(max_bands), ns.div_ceil(max_cols));
         if threads > 1 {
-            while bands * cols < threads * per_thread {
+            while bands * cols < threads * per_thread || (bands * cols) % threads != 0 {
                 let (h, w) = (ms.div_ceil(bands) * MR, ns.div_ceil(cols) * NR);
                 if w >= h && cols < ns {
                     cols += 1;
