@@ -33,7 +33,7 @@ impl Default for MnistGanSettings {
 }
 
 /// Epochs of the main job: enough for clear digits of every class, a few minutes on two cores.
-pub const DEFAULT_EPOCHS: u32 = 30;
+pub const DEFAULT_EPOCHS: u32 = 100;
 
 fn path(dir: &str, file: &str) -> String {
     Path::new(dir).join(file).to_string_lossy().into_owned()
