@@ -25,10 +25,8 @@ impl Split {
 
 /// The directory of the bundled subset (9,000 train / 1,000 test digits), inside this repository.
 pub fn bundled_mnist_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("data")
-        .join("mnist")
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    crate_dir.parent().unwrap_or(crate_dir).join("data").join("mnist")
 }
 
 /// Finds `{prefix}-{kind}-idx{n}-ubyte[.gz]` (or the `.idx{n}-ubyte` spelling) in `dir`.
