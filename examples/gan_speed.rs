@@ -31,7 +31,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let backend = select(device)?;
     let data = Arc::new(load_mnist(&bundled_mnist_dir(), Split::Train)?);
     for batch in batches {
-        let config = LoaderConfig { batch_size: batch, shuffle: true, seed: 0, drop_last: true, scale: PixelScale::MinusOneToOne };
+        let config = LoaderConfig {
+            batch_size: batch,
+            shuffle: true,
+            seed: 0,
+            drop_last: true,
+            scale: PixelScale::MinusOneToOne,
+        };
         let loader = DataLoader::new(data.clone(), config)?;
         let g = Network::new(default_generator(), 0)?;
         let d = Network::new(default_discriminator(), 1)?;
