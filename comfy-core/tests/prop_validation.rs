@@ -87,24 +87,24 @@ fn any_json() -> impl Strategy<Value = Json> {
 /// A node id: one of the base ids, any text, or a number.
 fn any_id() -> impl Strategy<Value = Json> {
     prop_oneof![
-        (1u32..12).prop_map(|n| Json::from(n.to_string())),
-        any::<String>().prop_map(Json::from),
-        any::<u64>().prop_map(|n| Json::from(n.to_string())),
-        any::<i64>().prop_map(Json::from),
+        6 => (1u32..12).prop_map(|n| Json::from(n.to_string())),
+        1 => any::<String>().prop_map(Json::from),
+        1 => any::<u64>().prop_map(|n| Json::from(n.to_string())),
+        1 => any::<i64>().prop_map(Json::from),
     ]
 }
 
 /// An output index: small, huge, negative, fractional or not a number.
 fn any_index() -> impl Strategy<Value = Json> {
     prop_oneof![
-        (0u64..3).prop_map(Json::from),
-        Just(Json::from(u64::MAX)),
-        Just(Json::from(u32::MAX as u64 + 1)),
-        any::<u64>().prop_map(Json::from),
-        any::<i64>().prop_map(Json::from),
-        any::<f64>().prop_map(Json::from),
-        Just(Json::from("0")),
-        Just(Json::from(RAW)),
+        6 => (0u64..3).prop_map(Json::from),
+        1 => Just(Json::from(u64::MAX)),
+        1 => Just(Json::from(u32::MAX as u64 + 1)),
+        1 => any::<u64>().prop_map(Json::from),
+        1 => any::<i64>().prop_map(Json::from),
+        1 => any::<f64>().prop_map(Json::from),
+        1 => Just(Json::from("0")),
+        1 => Just(Json::from(RAW)),
     ]
 }
 
@@ -128,31 +128,52 @@ fn input_name() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A value the loader accepts as a literal, so that validation gets to judge it.
+fn scalar() -> impl Strategy<Value = Json> {
+    prop_oneof![
+        prop_oneof![Just(i64::MIN), Just(i64::MAX), -5i64..200, any::<i64>()].prop_map(Json::from),
+        any::<u64>().prop_map(Json::from),
+        prop_oneof![
+            Just(-0.0f64),
+            Just(5e-324f64),
+            Just(f64::MAX),
+            -20.0f64..20.0,
+            any::<f64>()
+        ]
+        .prop_map(Json::from),
+        any::<bool>().prop_map(Json::from),
+        prop_oneof![Just("plain".to_string()), Just("brackets".to_string()), any::<String>()].prop_map(Json::from),
+    ]
+}
+
 fn mutation() -> impl Strategy<Value = Mutation> {
     let class = prop_oneof![
         3 => prop::sample::select(CLASS_TYPES).prop_map(Json::from),
         1 => any_json(),
     ];
+    let value = prop_oneof![4 => scalar(), 1 => any_json()];
     prop_oneof![
-        any::<usize>().prop_map(Mutation::Delete),
-        (any::<usize>(), any_id().prop_map(|id| Json::from(id.to_string()))).prop_map(|(n, id)| Mutation::Duplicate(n, id)),
-        (any::<usize>(), class).prop_map(|(n, c)| Mutation::Retype(n, c)),
-        (any::<usize>(), input_name(), any_json()).prop_map(|(n, i, v)| Mutation::SetInput(n, i, v)),
-        any::<usize>().prop_map(Mutation::RemoveInputs),
-        (any::<usize>(), input_name(), any_id(), any_index()).prop_map(|(n, i, id, ix)| Mutation::PointLink(n, i, id, ix)),
-        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::Cycle(a, b)),
-        (
+        2 => any::<usize>().prop_map(Mutation::Delete),
+        2 => (any::<usize>(), any_id().prop_map(|id| Json::from(id.to_string()))).prop_map(|(n, id)| Mutation::Duplicate(n, id)),
+        2 => (any::<usize>(), class).prop_map(|(n, c)| Mutation::Retype(n, c)),
+        5 => (any::<usize>(), input_name(), value).prop_map(|(n, i, v)| Mutation::SetInput(n, i, v)),
+        1 => any::<usize>().prop_map(Mutation::RemoveInputs),
+        4 => (any::<usize>(), input_name(), any_id(), any_index()).prop_map(|(n, i, id, ix)| Mutation::PointLink(n, i, id, ix)),
+        3 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::Cycle(a, b)),
+        1 => (
             any::<usize>(),
             prop_oneof![Just("class_type".to_string()), Just("inputs".to_string()), Just("_meta".to_string()), ".{0,6}"],
             any_json()
         )
             .prop_map(|(n, f, v)| Mutation::SetField(n, f, v)),
-        (any::<usize>(), any_json()).prop_map(|(n, v)| Mutation::ReplaceNode(n, v)),
+        1 => (any::<usize>(), any_json()).prop_map(|(n, v)| Mutation::ReplaceNode(n, v)),
     ]
 }
 
 fn key(nodes: &Map<String, Json>, n: usize) -> Option<String> {
-    (!nodes.is_empty()).then(|| nodes.keys().nth(n % nodes.len()).cloned()).flatten()
+    (!nodes.is_empty())
+        .then(|| nodes.keys().nth(n % nodes.len()).cloned())
+        .flatten()
 }
 
 fn inputs_of<'a>(nodes: &'a mut Map<String, Json>, k: &str) -> Option<&'a mut Map<String, Json>> {
@@ -197,11 +218,7 @@ fn apply(nodes: &mut Map<String, Json>, m: &Mutation) {
             if let (Some(ka), Some(kb)) = (key(nodes, *a), key(nodes, *b)) {
                 for (from, to) in [(&ka, &kb), (&kb, &ka)] {
                     if let Some(inputs) = inputs_of(nodes, to) {
-                        let name = inputs
-                            .keys()
-                            .next()
-                            .cloned()
-                            .unwrap_or_else(|| "value".to_string());
+                        let name = inputs.keys().next().cloned().unwrap_or_else(|| "value".to_string());
                         inputs.insert(name, json!([from, 0]));
                     }
                 }
@@ -270,14 +287,14 @@ fn check(registry: &Registry, text: &str) {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 256,
+        cases: 512,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
 
     #[test]
     fn mutated_workflows_never_panic(
-        mutations in prop::collection::vec(mutation(), 1..6),
+        mutations in prop::collection::vec(mutation(), 0..5),
         raw in prop::sample::select(RAW_TEXTS),
         edits in prop::collection::vec(text_edit(), 0..3),
     ) {

@@ -111,9 +111,9 @@ fn build(plans: &[NodePlan]) -> Graph {
     let mut ids: Vec<NodeId> = Vec::new();
     for (i, plan) in plans.iter().enumerate() {
         let (class, names) = TYPES[plan.class];
-        // Unique ids: the position, after an optional prefix (numbers and other text).
+        // Unique ids: numbers, or any text then `#` and the position (the last `#` splits them).
         let id = NodeId::from(match &plan.id_prefix {
-            Some(p) => format!("{p}{i}"),
+            Some(p) => format!("{p}#{i}"),
             None => (i + 1).to_string(),
         });
         g.add_with_id(id.clone(), class).unwrap();
