@@ -9,6 +9,7 @@
 pub mod atomic;
 pub mod autoencoder;
 pub mod checkpoint;
+pub mod cli;
 pub mod console;
 pub mod dataset;
 pub mod gan;

@@ -1,0 +1,132 @@
+//! What the training examples share: their command-line flags and running a graph on the console.
+use crate::console::ConsoleObserver;
+use comfy_core::{Backend, Executor, Graph, Registry, RunReport, RunStatus};
+use comfy_gpu::{select, select_from_env, DeviceChoice};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// The flags of a training example; `None` where the flag was not given.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TrainFlags {
+    /// `--epochs N` (positive).
+    pub epochs: Option<u32>,
+    /// `--batch-size N` (positive).
+    pub batch_size: Option<u32>,
+    /// `--lr X` (positive, finite).
+    pub lr: Option<f64>,
+    /// `--seed N`.
+    pub seed: Option<u64>,
+    /// `--device cpu|gpu|auto`.
+    pub device: Option<DeviceChoice>,
+    /// `--data DIR`.
+    pub data: Option<String>,
+    /// `--out DIR`.
+    pub out: Option<String>,
+}
+
+/// The usage line of an example called `name`.
+pub fn usage(name: &str) -> String {
+    format!("usage: {name} [--epochs N] [--batch-size N] [--lr X] [--seed N] [--device cpu|gpu|auto] [--data DIR] [--out DIR]")
+}
+
+/// Parses the flags; `Ok(None)` when `--help` was asked for, `Err` with a message for bad input.
+pub fn parse_train_flags(mut args: impl Iterator<Item = String>) -> Result<Option<TrainFlags>, String> {
+    let mut f = TrainFlags::default();
+    while let Some(flag) = args.next() {
+        if flag == "--help" || flag == "-h" {
+            return Ok(None);
+        }
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let bad = |what: &str| format!("{flag}: `{value}` is not {what}");
+        let count = || {
+            value
+                .parse()
+                .ok()
+                .filter(|&n: &u32| n > 0)
+                .ok_or_else(|| bad("a positive whole number"))
+        };
+        match flag.as_str() {
+            "--epochs" => f.epochs = Some(count()?),
+            "--batch-size" => f.batch_size = Some(count()?),
+            "--lr" => {
+                let lr = value.parse().ok().filter(|&x: &f64| x > 0.0 && x.is_finite());
+                f.lr = Some(lr.ok_or_else(|| bad("a positive number"))?)
+            }
+            "--seed" => f.seed = Some(value.parse().map_err(|_| bad("a whole number"))?),
+            "--data" => f.data = Some(value),
+            "--out" => f.out = Some(value),
+            "--device" => f.device = Some(value.parse().map_err(|_| bad("cpu, gpu or auto"))?),
+            _ => return Err(format!("unknown flag {flag}")),
+        }
+    }
+    Ok(Some(f))
+}
+
+/// Parses `std::env::args()` for the example `name`: prints the usage and exits 0 on `--help`,
+/// prints the error and the usage and exits 2 on bad input.
+pub fn train_flags_or_exit(name: &str) -> TrainFlags {
+    match parse_train_flags(std::env::args().skip(1)) {
+        Ok(Some(flags)) => flags,
+        Ok(None) => {
+            println!("{}", usage(name));
+            std::process::exit(0);
+        }
+        Err(msg) => {
+            eprintln!("error: {msg}\n{}", usage(name));
+            std::process::exit(2);
+        }
+    }
+}
+
+/// The backend for `--device`; without it, `COMFY_DEVICE` may choose, otherwise `auto`.
+pub fn backend_for(device: Option<DeviceChoice>) -> Result<Arc<dyn Backend>, comfy_gpu::GpuError> {
+    match device {
+        Some(choice) => select(choice),
+        None => select_from_env(DeviceChoice::Auto),
+    }
+}
+
+/// Runs `graph` with the built-in nodes, progress on the console. Returns the report of a
+/// completed run, or the exit code to end with: 1 for a failure, 130 for a cancelled run.
+pub fn run_on_console(graph: &Graph, backend: Arc<dyn Backend>, seed: u64) -> Result<RunReport, ExitCode> {
+    let mut registry = Registry::new();
+    crate::register_all(&mut registry);
+    let mut executor = Executor::new(backend).with_seed(seed);
+    match executor.run(&registry, graph, &mut ConsoleObserver::new()) {
+        Ok(report) if report.status() == RunStatus::Completed => Ok(report),
+        Ok(_) => {
+            eprintln!("cancelled");
+            Err(ExitCode::from(130))
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Option<TrainFlags>, String> {
+        parse_train_flags(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn flags_parse_and_bad_values_are_named() {
+        let f = parse(&["--epochs", "3", "--lr", "0.001", "--device", "cpu", "--out", "x"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (f.epochs, f.lr, f.device, f.out.as_deref()),
+            (Some(3), Some(0.001), Some(DeviceChoice::Cpu), Some("x"))
+        );
+        assert_eq!(parse(&["--help"]).unwrap(), None);
+        assert!(parse(&["--epochs", "0"]).unwrap_err().contains("--epochs: `0`"));
+        assert!(parse(&["--lr", "nan"]).is_err());
+        assert!(parse(&["--device", "tpu"]).unwrap_err().contains("cpu, gpu or auto"));
+        assert!(parse(&["--epochs"]).unwrap_err().contains("needs a value"));
+        assert!(parse(&["--bogus", "1"]).unwrap_err().contains("unknown flag"));
+    }
+}
