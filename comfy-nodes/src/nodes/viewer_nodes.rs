@@ -3,7 +3,7 @@ use super::dataset_nodes::positive;
 use super::gan_nodes::to_image;
 use super::values::LossHistory;
 use crate::atomic::atomic_write;
-use crate::viewer::{image_grid, save_png, GridOptions, ImageBatch, LinePlot, Series, ValueRange};
+use crate::viewer::{image_grid, loss_chart, save_png, GridOptions, ImageBatch, ValueRange};
 use comfy_core::{Context, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Value};
 use std::path::Path;
 
@@ -83,9 +83,8 @@ impl Node for SaveLossCurveNode {
         let curve = |f: fn(&crate::gan::LossRecord) -> f32| -> Vec<(f64, f64)> {
             history.records.iter().map(|r| (r.step as f64, f(r) as f64)).collect()
         };
-        let plot = LinePlot::new(inputs.string("title")?)
-            .with_series(Series::new("D loss", curve(|r| r.d_loss)))
-            .with_series(Series::new("G loss", curve(|r| r.g_loss)));
+        let curves = [("D loss", curve(|r| r.d_loss)), ("G loss", curve(|r| r.g_loss))];
+        let plot = loss_chart(inputs.string("title")?, &curves);
         let picture = plot.render().map_err(NodeError::other)?;
         save_png(inputs.string("path")?, &picture).map_err(NodeError::other)?;
         let image = to_image(&picture)?;

@@ -10,7 +10,7 @@ use super::picture::EmbeddedPng;
 use super::run::{RunState, TrainingRun};
 use crate::atomic::atomic_write;
 use crate::gan::StepReport;
-use crate::viewer::{LinePlot, RgbImage, Series};
+use crate::viewer::{loss_chart, RgbImage};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -129,12 +129,8 @@ impl LivePage {
     }
 
     fn loss_figure(&self) -> Result<Figure, ReportError> {
-        let series = |name: &str, pick: fn(&(f64, f64, f64)) -> f64| {
-            Series::new(name, self.losses.iter().map(|p| (p.0, pick(p))).collect())
-        };
-        let plot = LinePlot::new("GAN losses")
-            .with_series(series("D loss", |p| p.1))
-            .with_series(series("G loss", |p| p.2));
+        let curve = |pick: fn(&(f64, f64, f64)) -> f64| self.losses.iter().map(|p| (p.0, pick(p))).collect();
+        let plot = loss_chart("GAN losses", &[("D loss", curve(|p| p.1)), ("G loss", curve(|p| p.2))]);
         let picture = plot.render().map_err(|source| ReportError::Draw {
             what: "loss curve".to_string(),
             source,

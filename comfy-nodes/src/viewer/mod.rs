@@ -29,6 +29,7 @@ pub mod font;
 mod frame;
 mod grid;
 mod legend;
+mod loss_chart;
 mod plot;
 mod png;
 mod reconstruction;
@@ -40,6 +41,7 @@ pub use grid::{
     image_grid, GridOptions, ImageBatch, PixelLayout, ValueRange, DEFAULT_NAN_COLOR, DEFAULT_PADDING_COLOR,
 };
 pub use image::{Rgb, RgbImage};
+pub use loss_chart::{loss_chart, moving_mean, smoothing_window};
 pub use plot::{LinePlot, Series, MIN_PLOT_SIZE, PALETTE};
 pub use png::save_png;
 pub use reconstruction::{reconstruction_grid, ReconstructionOptions};
