@@ -11,21 +11,14 @@
 //! `checkpoint/{encoder,decoder}.safetensors`, then prints the mean squared reconstruction
 //! error per pixel over the 1,000 test digits (pixels in 0..1).
 use comfy::core::{Graph, RunReport};
-use comfy::nodes::autoencoder::{autoencoder_graph, AutoencoderSettings};
+use comfy::nodes::autoencoder::autoencoder_graph;
 use comfy::nodes::cli::{backend_for, run_on_console, train_flags_or_exit};
+use comfy::nodes::pipelines::TrainSettings;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let flags = train_flags_or_exit("autoencoder");
-    let d = AutoencoderSettings::default();
-    let settings = AutoencoderSettings {
-        epochs: flags.epochs.unwrap_or(d.epochs),
-        batch_size: flags.batch_size.unwrap_or(d.batch_size),
-        lr: flags.lr.unwrap_or(d.lr),
-        seed: flags.seed.unwrap_or(d.seed),
-        data_dir: flags.data.unwrap_or(d.data_dir),
-        out_dir: flags.out.unwrap_or(d.out_dir),
-    };
+    let settings = flags.apply(TrainSettings::autoencoder());
     let backend = match backend_for(flags.device) {
         Ok(b) => b,
         Err(e) => {

@@ -10,20 +10,12 @@
 //! generated digits), `index.html` (a report that refreshes itself while training runs) and
 //! `checkpoint/{generator,discriminator,fixed_z}.safetensors`.
 use comfy::nodes::cli::{backend_for, run_on_console, train_flags_or_exit};
-use comfy::nodes::pipelines::{mnist_gan_graph, MnistGanSettings};
+use comfy::nodes::pipelines::{mnist_gan_graph, TrainSettings};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let flags = train_flags_or_exit("mnist_gan");
-    let d = MnistGanSettings::default();
-    let settings = MnistGanSettings {
-        epochs: flags.epochs.unwrap_or(d.epochs),
-        batch_size: flags.batch_size.unwrap_or(d.batch_size),
-        lr: flags.lr.unwrap_or(d.lr),
-        seed: flags.seed.unwrap_or(d.seed),
-        data_dir: flags.data.unwrap_or(d.data_dir),
-        out_dir: flags.out.unwrap_or(d.out_dir),
-    };
+    let settings = flags.apply(TrainSettings::mnist_gan());
     let backend = match backend_for(flags.device) {
         Ok(b) => b,
         Err(e) => {

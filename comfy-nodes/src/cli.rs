@@ -1,5 +1,6 @@
 //! What the training examples share: their command-line flags and running a graph on the console.
 use crate::console::ConsoleObserver;
+use crate::pipelines::TrainSettings;
 use comfy_core::{Backend, Executor, Graph, Registry, RunReport, RunStatus};
 use comfy_gpu::{select, select_from_env, DeviceChoice};
 use std::process::ExitCode;
@@ -22,6 +23,23 @@ pub struct TrainFlags {
     pub data: Option<String>,
     /// `--out DIR`.
     pub out: Option<String>,
+}
+
+impl TrainFlags {
+    /// `settings` with every flag that was given put in place of its default.
+    pub fn apply(&self, mut settings: TrainSettings) -> TrainSettings {
+        settings.epochs = self.epochs.unwrap_or(settings.epochs);
+        settings.batch_size = self.batch_size.unwrap_or(settings.batch_size);
+        settings.lr = self.lr.unwrap_or(settings.lr);
+        settings.seed = self.seed.unwrap_or(settings.seed);
+        if let Some(data) = &self.data {
+            settings.data_dir = data.clone();
+        }
+        if let Some(out) = &self.out {
+            settings.out_dir = out.clone();
+        }
+        settings
+    }
 }
 
 /// The usage line of an example called `name`.

@@ -2,9 +2,9 @@
 use comfy_core::{Graph, GraphError, NodeId};
 use std::path::Path;
 
-/// The settings of the MNIST GAN pipeline.
+/// The settings of a training pipeline (the MNIST GAN's or the autoencoder's).
 #[derive(Clone, Debug, PartialEq)]
-pub struct MnistGanSettings {
+pub struct TrainSettings {
     /// Passes over the training set.
     pub epochs: u32,
     /// Images per step.
@@ -19,9 +19,10 @@ pub struct MnistGanSettings {
     pub out_dir: String,
 }
 
-impl Default for MnistGanSettings {
-    fn default() -> Self {
-        MnistGanSettings {
+impl TrainSettings {
+    /// The main job's defaults: 100 epochs, batch 64, Adam 2e-4, seed 0, `out/mnist_gan`.
+    pub fn mnist_gan() -> Self {
+        TrainSettings {
             epochs: DEFAULT_EPOCHS,
             batch_size: 64,
             lr: 2e-4,
@@ -35,11 +36,13 @@ impl Default for MnistGanSettings {
 /// Epochs of the main job: enough for clear digits of every class, a few minutes on two cores.
 pub const DEFAULT_EPOCHS: u32 = 100;
 
-fn path(dir: &str, file: &str) -> String {
+/// `dir/file` as a string (workflow paths are strings).
+pub(crate) fn path(dir: &str, file: &str) -> String {
     Path::new(dir).join(file).to_string_lossy().into_owned()
 }
 
-fn seed(base: u64, offset: u64) -> i64 {
+/// The seed `base + offset` as a non-negative integer input.
+pub(crate) fn seed(base: u64, offset: u64) -> i64 {
     (base.wrapping_add(offset) & i64::MAX as u64) as i64
 }
 
@@ -47,7 +50,7 @@ fn seed(base: u64, offset: u64) -> i64 {
 /// generate from a fixed latent batch → sample grid, loss curve, losses.csv and checkpoints,
 /// the real-vs-fake view (`classified.png`) and the HTML report (`index.html`, live while the
 /// trainer runs).
-pub fn mnist_gan_graph(s: &MnistGanSettings) -> Result<Graph, GraphError> {
+pub fn mnist_gan_graph(s: &TrainSettings) -> Result<Graph, GraphError> {
     let mut g = Graph::new();
     let out = s.out_dir.as_str();
     let data = g.add("MnistDataset");
@@ -115,12 +118,7 @@ fn save_history(g: &mut Graph, trainer: &NodeId, out: &str) -> Result<NodeId, Gr
 
 /// The trained discriminator judges 32 held-out test digits and 32 generated ones; returns the
 /// `RealVsFake` node.
-fn real_vs_fake(
-    g: &mut Graph,
-    s: &MnistGanSettings,
-    trainer: &NodeId,
-    generated: &NodeId,
-) -> Result<NodeId, GraphError> {
+fn real_vs_fake(g: &mut Graph, s: &TrainSettings, trainer: &NodeId, generated: &NodeId) -> Result<NodeId, GraphError> {
     let test = g.add("MnistDataset");
     g.set(&test, "directory", s.data_dir.as_str())?;
     g.set(&test, "split", "test")?;

@@ -4,7 +4,7 @@
 //! numbers shown are the last row of `losses.csv`.
 use comfy_core::{Event, Executor, Graph, Registry, RunStatus};
 use comfy_gpu::{select, DeviceChoice};
-use comfy_nodes::pipelines::{mnist_gan_graph, MnistGanSettings};
+use comfy_nodes::pipelines::{mnist_gan_graph, TrainSettings};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -38,11 +38,11 @@ fn attr(html: &str, id: &str, attr: &str) -> Option<String> {
 
 /// The main job's graph, shortened (3 epochs, smaller networks) and writing into `dir`.
 fn short_graph(dir: &Path) -> Graph {
-    let settings = MnistGanSettings {
+    let settings = TrainSettings {
         epochs: 3,
         batch_size: 100,
         out_dir: dir.to_string_lossy().into_owned(),
-        ..MnistGanSettings::default()
+        ..TrainSettings::mnist_gan()
     };
     let mut graph = mnist_gan_graph(&settings).unwrap();
     let shrink: Vec<_> = graph

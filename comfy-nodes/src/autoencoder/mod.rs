@@ -11,7 +11,7 @@ mod train;
 
 pub use error::AutoencoderError;
 pub use model::{default_decoder, default_encoder, output_fits, reconstruction_error, Autoencoder};
-pub use pipeline::{autoencoder_graph, AutoencoderSettings, DEFAULT_AE_EPOCHS};
+pub use pipeline::{autoencoder_graph, DEFAULT_AE_EPOCHS};
 pub use train::{
     AutoencoderConfig, AutoencoderObserver, AutoencoderTrainer, ReconstructionLoss, ReconstructionRecord,
     ReconstructionStep,

@@ -1,31 +1,16 @@
 //! The autoencoder example's graph, built from the built-in nodes.
+use crate::pipelines::{path, seed, TrainSettings};
 use comfy_core::{Graph, GraphError};
-use std::path::Path;
-
-/// The settings of the MNIST autoencoder pipeline.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AutoencoderSettings {
-    /// Passes over the training set.
-    pub epochs: u32,
-    /// Images per step.
-    pub batch_size: u32,
-    /// Adam learning rate of both networks.
-    pub lr: f64,
-    /// Seed of everything random: data order and initial weights.
-    pub seed: u64,
-    /// MNIST directory; empty for the bundled subset.
-    pub data_dir: String,
-    /// Where the pictures, CSV and checkpoints go.
-    pub out_dir: String,
-}
 
 /// Epochs of the example: under a minute on two cores with the rayon CPU backend (about
 /// 350 steps/s); the test-set error has levelled off by then.
 pub const DEFAULT_AE_EPOCHS: u32 = 100;
 
-impl Default for AutoencoderSettings {
-    fn default() -> Self {
-        AutoencoderSettings {
+impl TrainSettings {
+    /// The autoencoder example's defaults: 100 epochs, batch 64, Adam 1e-3, seed 0,
+    /// `out/autoencoder`.
+    pub fn autoencoder() -> Self {
+        TrainSettings {
             epochs: DEFAULT_AE_EPOCHS,
             batch_size: 64,
             lr: 1e-3,
@@ -36,20 +21,12 @@ impl Default for AutoencoderSettings {
     }
 }
 
-fn path(dir: &str, file: &str) -> String {
-    Path::new(dir).join(file).to_string_lossy().into_owned()
-}
-
-fn seed(base: u64, offset: u64) -> i64 {
-    (base.wrapping_add(offset) & i64::MAX as u64) as i64
-}
-
 /// The MNIST autoencoder pipeline: the training digits → loader (pixels in 0..1) → encoder
 /// `784 → 256 → 32` and decoder `32 → 256 → 784` (sigmoid) → trainer (BCE, Adam) → on the
 /// test digits: `reconstructions.png` and the reconstruction error (output 0 of the
 /// `ReconstructionError` node); `loss_curve.png`, `losses.csv` and
 /// `checkpoint/{encoder,decoder}.safetensors`.
-pub fn autoencoder_graph(s: &AutoencoderSettings) -> Result<Graph, GraphError> {
+pub fn autoencoder_graph(s: &TrainSettings) -> Result<Graph, GraphError> {
     let mut g = Graph::new();
     let out = s.out_dir.as_str();
     let train = g.add("MnistDataset");
