@@ -11,7 +11,10 @@
 //! loop and the reference backend; default 2^24, i.e. up to 256³ — they run at 1–6 GFLOP/s),
 //! `--only GROUP` (`square`, `gan64` or `gan256`), `--best` (report the fastest sample instead
 //! of the median: steadier on a busy machine), `--samples N` and `--sample-ms T` (timed samples
-//! per figure and the least length of each; defaults 7 × 40 ms, `--quick` 3 × 10 ms).
+//! per figure and the least length of each; defaults 7 × 40 ms, `--quick` 3 × 10 ms),
+//! `--square 1024,2048,…` (the square sizes instead of 256, 512, 1024), `--backends cpu,wgpu,…`
+//! (time only these columns) and `--check` (compare each wgpu product with the cpu backend's
+//! and print the largest difference relative to the largest value).
 //!
 //! Shapes: square 256, 512 and 1024 in all three layouts, and every distinct product of one
 //! MLP-GAN training step (G 100→256→512→1024→784, D 784→512→256→1) at batch 64 and 256: the
@@ -30,7 +33,7 @@ use comfy::core::{Backend, ReferenceBackend};
 use comfy::gpu::CpuBackend;
 use std::sync::Arc;
 use std::time::Instant;
-use support::{gan_cases, gemm_crate, naive, ndarray_dot, square_cases, Case};
+use support::{gan_cases, gemm_crate, naive, ndarray_dot, square_cases, square_sizes, Case};
 
 type Error = Box<dyn std::error::Error>;
 
@@ -44,6 +47,16 @@ struct Options {
     best: bool,
     samples: Option<usize>,
     sample_ms: Option<f64>,
+    square: Option<Vec<usize>>,
+    backends: Option<Vec<String>>,
+    check: bool,
+}
+
+impl Options {
+    /// Whether the `backend` column is to be timed.
+    fn wants(&self, backend: &str) -> bool {
+        self.backends.as_ref().is_none_or(|b| b.iter().any(|x| x == backend))
+    }
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -57,6 +70,9 @@ fn parse_args() -> Result<Options, String> {
         best: false,
         samples: None,
         sample_ms: None,
+        square: None,
+        backends: None,
+        check: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -66,6 +82,19 @@ fn parse_args() -> Result<Options, String> {
             "--quick" => o.quick = true,
             "--gan" => o.gan = true,
             "--best" => o.best = true,
+            "--check" => o.check = true,
+            "--square" => {
+                let list = value("--square")?;
+                o.square = Some(list.split(',').map(number).collect::<Result<_, _>>()?);
+            }
+            "--backends" => {
+                let list = value("--backends")?;
+                let names: Vec<String> = list.split(',').map(str::to_owned).collect();
+                if let Some(bad) = names.iter().find(|n| !COLUMNS.contains(&n.as_str())) {
+                    return Err(format!("unknown backend `{bad}` (one of {})", COLUMNS.join(", ")));
+                }
+                o.backends = Some(names);
+            }
             "--gpu-max" => o.gpu_max = Some(number(&value("--gpu-max")?)?),
             "--slow-max" => o.slow_max = number(&value("--slow-max")?)?,
             "--only" => o.only = Some(value("--only")?),
@@ -115,6 +144,7 @@ struct Gpu {
     backend: Arc<dyn Backend>,
     adapter: String,
     max_dim: usize,
+    hardware: bool,
 }
 
 fn open_gpu(o: &Options) -> Option<Gpu> {
@@ -130,6 +160,7 @@ fn open_gpu(o: &Options) -> Option<Gpu> {
                 backend,
                 adapter,
                 max_dim,
+                hardware,
             })
         }
         Err(e) => {
@@ -154,23 +185,39 @@ fn measure(c: Case, o: &Options, gpu: Option<&Gpu>) -> Result<Vec<Figure>, Error
         })
     };
     if c.macs() <= o.slow_max {
-        record(
-            "naive",
-            time(|| drop(std::hint::black_box(naive(&ops.a, &ops.b, c))), o),
-        );
-        let r = ReferenceBackend;
-        record("reference", time(|| drop(r.matmul(&at, &bt, ta, tb)), o));
+        if o.wants("naive") {
+            record(
+                "naive",
+                time(|| drop(std::hint::black_box(naive(&ops.a, &ops.b, c))), o),
+            );
+        }
+        if o.wants("reference") {
+            let r = ReferenceBackend;
+            record("reference", time(|| drop(r.matmul(&at, &bt, ta, tb)), o));
+        }
     }
     let cpu = CpuBackend::new();
-    record("cpu", time(|| drop(cpu.matmul(&at, &bt, ta, tb)), o));
-    record("ndarray", time(|| drop(ndarray_dot(av, bv, c)), o));
-    record(
-        "gemm",
-        time(|| drop(std::hint::black_box(gemm_crate(&ops.a, &ops.b, c))), o),
-    );
-    if let Some(g) = gpu.filter(|g| c.m.max(c.k).max(c.n) <= g.max_dim) {
+    if o.wants("cpu") {
+        record("cpu", time(|| drop(cpu.matmul(&at, &bt, ta, tb)), o));
+    }
+    if o.wants("ndarray") {
+        record("ndarray", time(|| drop(ndarray_dot(av, bv, c)), o));
+    }
+    if o.wants("gemm") {
+        record(
+            "gemm",
+            time(|| drop(std::hint::black_box(gemm_crate(&ops.a, &ops.b, c))), o),
+        );
+    }
+    let gpu = gpu.filter(|g| o.wants("wgpu") && c.m.max(c.k).max(c.n) <= g.max_dim);
+    if let Some(g) = gpu {
         let be = &g.backend;
         let (ga, gb) = (be.upload(&at)?, be.upload(&bt)?);
+        if o.check {
+            let got = be.to_host(&be.matmul(&ga, &gb, ta, tb)?)?;
+            let want = cpu.matmul(&at, &bt, ta, tb)?.to_vec()?;
+            eprintln!("check {}: {}", c.label(), relative_difference(&got, &want));
+        }
         let run = || {
             drop(be.matmul(&ga, &gb, ta, tb));
             drop(be.synchronize());
@@ -178,6 +225,13 @@ fn measure(c: Case, o: &Options, gpu: Option<&Gpu>) -> Result<Vec<Figure>, Error
         record("wgpu", time(run, o));
     }
     Ok(out)
+}
+
+/// `max |got − want| / max |want|`, as text.
+fn relative_difference(got: &[f32], want: &[f32]) -> String {
+    let scale = want.iter().fold(0f32, |m, x| m.max(x.abs())).max(f32::MIN_POSITIVE);
+    let diff = got.iter().zip(want).fold(0f32, |m, (a, b)| m.max((a - b).abs()));
+    format!("max |wgpu − cpu| / max |cpu| = {:.2e}", diff / scale)
 }
 
 /// Runs every backend for a moment before anything is timed, so that thread pools, scratch
@@ -221,7 +275,10 @@ const COLUMNS: [&str; 6] = ["naive", "reference", "cpu", "ndarray", "gemm", "wgp
 fn main() -> Result<(), Error> {
     let o = parse_args()?;
     let gpu = open_gpu(&o);
-    let mut cases = square_cases(o.quick);
+    let mut cases = match &o.square {
+        Some(sizes) => square_sizes(sizes),
+        None => square_cases(o.quick),
+    };
     cases.extend(gan_cases(64, "gan64"));
     cases.extend(gan_cases(256, "gan256"));
     cases.retain(|c| o.only.as_deref().is_none_or(|g| g == c.group));
@@ -261,7 +318,7 @@ fn main() -> Result<(), Error> {
 }
 
 /// Times whole GAN training steps: cpu at batch 64 and 256, reference at 64 (unless `--quick`),
-/// wgpu at 64 when an adapter opened.
+/// wgpu at 64 when an adapter opened (and at 256 on a hardware one); `--backends` filters.
 fn gan_steps(o: &Options, gpu: Option<&Gpu>) -> Result<(), Error> {
     let mut runs: Vec<(&str, Arc<dyn Backend>, usize)> = vec![
         ("cpu", Arc::new(CpuBackend::new()), 64),
@@ -272,7 +329,11 @@ fn gan_steps(o: &Options, gpu: Option<&Gpu>) -> Result<(), Error> {
     }
     if let Some(g) = gpu {
         runs.push(("wgpu", g.backend.clone(), 64));
+        if g.hardware {
+            runs.push(("wgpu", g.backend.clone(), 256));
+        }
     }
+    runs.retain(|r| o.wants(r.0));
     if !o.json {
         println!("-- one MLP-GAN training step (D update + G update, Adam)");
     }

@@ -113,7 +113,11 @@ impl Operands {
 
 /// Square 256, 512 and 1024 in the three layouts (`quick`: 256 and 512 only).
 pub fn square_cases(quick: bool) -> Vec<Case> {
-    let sizes: &[usize] = if quick { &[256, 512] } else { &[256, 512, 1024] };
+    square_sizes(if quick { &[256, 512] } else { &[256, 512, 1024] })
+}
+
+/// Square products of the given sizes in the three layouts.
+pub fn square_sizes(sizes: &[usize]) -> Vec<Case> {
     let mut out = Vec::new();
     for &s in sizes {
         for layout in [Layout::Nn, Layout::Nt, Layout::Tn] {
