@@ -274,7 +274,7 @@ const COLUMNS: [&str; 6] = ["naive", "reference", "cpu", "ndarray", "gemm", "wgp
 
 fn main() -> Result<(), Error> {
     let o = parse_args()?;
-    let gpu = open_gpu(&o);
+    let gpu = if o.wants("wgpu") { open_gpu(&o) } else { None };
     let mut cases = match &o.square {
         Some(sizes) => square_sizes(sizes),
         None => square_cases(o.quick),

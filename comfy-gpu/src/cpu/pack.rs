@@ -121,13 +121,27 @@ pub fn pack_group<const W: usize>(out: &mut [f32], op: Operand<'_>, first: usize
         }
         return;
     }
-    // Stored as `k × outer`: row `p` holds step `p` of every sliver side by side, so walk the
-    // rows and deal each one's run out to the slivers.
+    // Stored as `k × outer`: row `p` holds step `p` of every sliver side by side. Walk the rows
+    // a few at a time and copy each sliver's steps from those rows in one go: the rows stay in
+    // L1 and each sliver gets one short run of writes. (Dealing out one row at a time to every
+    // sliver wrote `kc·W` floats apart — 16 KiB for B — and was slower than the gathers.)
     let width = (out.len() / sliver * W).min(op.outer.saturating_sub(first));
-    for p in 0..kc {
-        let src = &op.data[(p0 + p) * op.outer + first..][..width];
-        for (s, run) in src.chunks(W).enumerate() {
-            copy_step::<W>(&mut out[s * sliver + p * W..][..W], run);
+    let (full, rest) = (width / W, width % W);
+    for q0 in (0..kc).step_by(ROWS_PER_PASS) {
+        let rows = ROWS_PER_PASS.min(kc - q0);
+        let src_row = |q: usize| &op.data[(p0 + q0 + q) * op.outer + first..][..width];
+        for s in 0..full {
+            let steps = &mut out[s * sliver + q0 * W..][..rows * W];
+            for (q, step) in steps.chunks_exact_mut(W).enumerate() {
+                step.copy_from_slice(&src_row(q)[s * W..][..W]);
+            }
+        }
+        if rest > 0 {
+            let steps = &mut out[full * sliver + q0 * W..][..rows * W];
+            for (q, step) in steps.chunks_exact_mut(W).enumerate() {
+                step[..rest].copy_from_slice(&src_row(q)[full * W..]);
+                step[rest..].fill(0.0);
+            }
         }
     }
     // Slivers wholly past the edge.
@@ -135,17 +149,8 @@ pub fn pack_group<const W: usize>(out: &mut [f32], op: Operand<'_>, first: usize
     out[used..].fill(0.0);
 }
 
-/// One step of a sliver from a run of at most `W` values, zero-padded.
-#[inline]
-fn copy_step<const W: usize>(step: &mut [f32], run: &[f32]) {
-    if run.len() == W {
-        // A copy of constant length: a few vector moves, not a call to memmove.
-        step.copy_from_slice(&run[..W]);
-    } else {
-        step[..run.len()].copy_from_slice(run);
-        step[run.len()..].fill(0.0);
-    }
-}
+/// Rows of a `k × outer` operand packed per pass (see [`pack_group`]).
+const ROWS_PER_PASS: usize = 8;
 
 /// Packs one sliver of an operand stored as `outer × k`: one value from each of `W` rows per step.
 fn gather_sliver<const W: usize>(out: &mut [f32], op: Operand<'_>, first: usize, p0: usize) {
