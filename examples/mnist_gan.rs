@@ -3,14 +3,21 @@
 //! ```sh
 //! cargo run --release --example mnist_gan -- [--epochs N] [--batch-size N] [--lr X] [--seed N]
 //!                                            [--device cpu|gpu|auto] [--data DIR] [--out DIR]
+//!                                            [--resume FILE]
 //! ```
 //!
 //! Writes into `--out` (default `out/mnist_gan`): `samples_epoch_NNN.png`, `final_samples.png`,
 //! `loss_curve.png`, `losses.csv`, `classified.png` (the discriminator's verdicts on real and
 //! generated digits), `index.html` (a report that refreshes itself while training runs) and
-//! `checkpoint/{generator,discriminator,fixed_z}.safetensors`.
+//! `checkpoint/{generator,discriminator,fixed_z}.safetensors`, and the whole training state in
+//! `checkpoint/training_state.safetensors` after every epoch.
+//!
+//! Ctrl-C stops at the next step boundary, saves the training state and the pictures so far
+//! (`interrupted_samples.png`, `interrupted_loss_curve.png`) and exits with 130, printing the
+//! command that continues the run; `--resume FILE` continues it and, with the same flags,
+//! gives the same losses as a run that was never stopped.
 use comfy::nodes::cli::{backend_for, run_on_console, train_flags_or_exit};
-use comfy::nodes::pipelines::{mnist_gan_graph, TrainSettings};
+use comfy::nodes::pipelines::{mnist_gan_graph, training_state_path, TrainSettings};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -50,6 +57,19 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(code) => code,
+        Err(code) => {
+            let state = training_state_path(&settings.out_dir);
+            if code == ExitCode::from(130) && std::path::Path::new(&state).is_file() {
+                let mut args: Vec<String> = std::env::args().skip(1).collect();
+                if let Some(i) = args.iter().position(|a| a == "--resume") {
+                    args.drain(i..(i + 2).min(args.len()));
+                }
+                eprintln!(
+                    "the training state is saved in {state}; to continue:\n  cargo run --release --example mnist_gan -- {}--resume {state}",
+                    args.iter().map(|a| format!("{a} ")).collect::<String>()
+                );
+            }
+            code
+        }
     }
 }

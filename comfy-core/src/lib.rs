@@ -49,7 +49,7 @@ mod workflow;
 pub use backend::{bce_with_logits, sigmoid, AdamStep, Axis, Backend, BinaryOp, ReduceOp, SgdStep, UnaryOp};
 pub use error::{Error, Result};
 pub use nn::{Activation, Init, Mlp};
-pub use optim::{Adam, Optimizer, Sgd};
+pub use optim::{Adam, AdamState, Optimizer, Sgd};
 pub use params::{BoundParams, NamedGrads, ParamStore};
 pub use reference::ReferenceBackend;
 pub use shape::{matmul_dims, BinaryLayout, Broadcast, Shape};

@@ -70,6 +70,23 @@ pub enum CheckpointError {
         /// Its element type.
         dtype: String,
     },
+    /// A valid file that this run cannot continue from (another kind of file, or one written
+    /// by a run with a different batch size, dataset or seed).
+    #[error("{}: cannot resume from it: {msg}", path.display())]
+    Incompatible {
+        /// The file.
+        path: PathBuf,
+        /// What does not fit.
+        msg: String,
+    },
+    /// Reading a tensor back from the device (or uploading one) failed.
+    #[error("{}: {source}", path.display())]
+    Tensor {
+        /// The file.
+        path: PathBuf,
+        /// The backend's error.
+        source: comfy_core::Error,
+    },
     /// A tensor on a device was given; read it back to the host first.
     #[error("{}: tensor `{key}` is not in host memory", path.display())]
     NotOnHost {
@@ -188,10 +205,20 @@ pub fn save_params(path: &Path, params: &ParamStore, metadata: HashMap<String, S
 /// and nothing is changed unless everything matches.
 pub fn load_params_into(path: &Path, params: &mut ParamStore) -> Result<HashMap<String, String>, CheckpointError> {
     let ckpt = load_tensors(path)?;
-    let file: HashMap<&str, &Tensor> = ckpt.tensors.iter().map(|(n, t)| (n.as_str(), t)).collect();
+    check_params(path, params, &ckpt.tensors)?;
+    for (name, t) in &ckpt.tensors {
+        params.insert(name.clone(), t.clone());
+    }
+    Ok(ckpt.metadata)
+}
+
+/// Checks that `file` holds exactly the tensors of `params`, by name and shape: a missing,
+/// extra or mis-shaped tensor is an error naming the key and both shapes.
+pub(crate) fn check_params(path: &Path, params: &ParamStore, file: &[(String, Tensor)]) -> Result<(), CheckpointError> {
+    let by_name: HashMap<&str, &Tensor> = file.iter().map(|(n, t)| (n.as_str(), t)).collect();
     for (name, t) in params.iter() {
         let expected = t.shape().dims().to_vec();
-        match file.get(name) {
+        match by_name.get(name) {
             None => {
                 return Err(CheckpointError::MissingKey {
                     path: path.into(),
@@ -211,15 +238,12 @@ pub fn load_params_into(path: &Path, params: &mut ParamStore) -> Result<HashMap<
             Some(_) => {}
         }
     }
-    if let Some((name, t)) = ckpt.tensors.iter().find(|(n, _)| params.get(n).is_err()) {
+    if let Some((name, t)) = file.iter().find(|(n, _)| params.get(n).is_err()) {
         return Err(CheckpointError::UnexpectedKey {
             path: path.into(),
             key: name.clone(),
             found: t.shape().dims().to_vec(),
         });
     }
-    for (name, t) in &ckpt.tensors {
-        params.insert(name.clone(), t.clone());
-    }
-    Ok(ckpt.metadata)
+    Ok(())
 }

@@ -1,10 +1,10 @@
 //! What the training examples share: their command-line flags and running a graph on the console.
 use crate::console::ConsoleObserver;
 use crate::pipelines::TrainSettings;
-use comfy_core::{Backend, Executor, Graph, Registry, RunReport, RunStatus};
+use comfy_core::{Backend, CancelToken, Executor, Graph, Registry, RunOptions, RunReport, RunStatus};
 use comfy_gpu::{select, select_from_env, DeviceChoice};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The flags of a training example; `None` where the flag was not given.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23,6 +23,8 @@ pub struct TrainFlags {
     pub data: Option<String>,
     /// `--out DIR`.
     pub out: Option<String>,
+    /// `--resume FILE`: a training state to continue from.
+    pub resume: Option<String>,
 }
 
 impl TrainFlags {
@@ -38,13 +40,16 @@ impl TrainFlags {
         if let Some(out) = &self.out {
             settings.out_dir = out.clone();
         }
+        if let Some(from) = &self.resume {
+            settings.resume_from = from.clone();
+        }
         settings
     }
 }
 
 /// The usage line of an example called `name`.
 pub fn usage(name: &str) -> String {
-    format!("usage: {name} [--epochs N] [--batch-size N] [--lr X] [--seed N] [--device cpu|gpu|auto] [--data DIR] [--out DIR]")
+    format!("usage: {name} [--epochs N] [--batch-size N] [--lr X] [--seed N] [--device cpu|gpu|auto] [--data DIR] [--out DIR] [--resume FILE]")
 }
 
 /// Parses the flags; `Ok(None)` when `--help` was asked for, `Err` with a message for bad input.
@@ -73,6 +78,7 @@ pub fn parse_train_flags(mut args: impl Iterator<Item = String>) -> Result<Optio
             "--seed" => f.seed = Some(value.parse().map_err(|_| bad("a whole number"))?),
             "--data" => f.data = Some(value),
             "--out" => f.out = Some(value),
+            "--resume" => f.resume = Some(value),
             "--device" => f.device = Some(value.parse().map_err(|_| bad("cpu, gpu or auto"))?),
             _ => return Err(format!("unknown flag {flag}")),
         }
@@ -104,13 +110,23 @@ pub fn backend_for(device: Option<DeviceChoice>) -> Result<Arc<dyn Backend>, com
     }
 }
 
-/// Runs `graph` with the built-in nodes, progress on the console. Returns the report of a
-/// completed run, or the exit code to end with: 1 for a failure, 130 for a cancelled run.
+/// Runs `graph` with the built-in nodes, progress on the console. The first Ctrl-C (or
+/// SIGTERM) cancels the run: a trainer stops at the next step boundary and writes its state and
+/// pictures; a second Ctrl-C ends the process at once. Returns the report of a completed run,
+/// or the exit code to end with: 1 for a failure, 130 for a cancelled run.
 pub fn run_on_console(graph: &Graph, backend: Arc<dyn Backend>, seed: u64) -> Result<RunReport, ExitCode> {
     let mut registry = Registry::new();
     crate::register_all(&mut registry);
     let mut executor = Executor::new(backend).with_seed(seed);
-    match executor.run(&registry, graph, &mut ConsoleObserver::new()) {
+    let options = RunOptions {
+        cancel: cancel_on_ctrl_c(),
+        ..RunOptions::default()
+    };
+    let result = executor.run_with(&registry, graph, &options, &mut ConsoleObserver::new());
+    if let Ok(mut current) = CURRENT_RUN.lock() {
+        *current = None;
+    }
+    match result {
         Ok(report) if report.status() == RunStatus::Completed => Ok(report),
         Ok(_) => {
             eprintln!("cancelled");
@@ -123,6 +139,35 @@ pub fn run_on_console(graph: &Graph, backend: Arc<dyn Backend>, seed: u64) -> Re
     }
 }
 
+/// The token of the run that Ctrl-C cancels now.
+static CURRENT_RUN: Mutex<Option<CancelToken>> = Mutex::new(None);
+
+/// A fresh token that the next Ctrl-C cancels (the process's handler is installed once; if it
+/// cannot be, a warning says so and Ctrl-C keeps its default effect).
+fn cancel_on_ctrl_c() -> CancelToken {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let handler = || {
+            let current = CURRENT_RUN.lock().ok().and_then(|c| c.clone());
+            match current {
+                Some(token) if !token.is_cancelled() => {
+                    eprintln!("\nstopping at the next step boundary and saving (Ctrl-C again to quit at once)");
+                    token.cancel();
+                }
+                _ => std::process::exit(130),
+            }
+        };
+        if let Err(e) = ctrlc::set_handler(handler) {
+            eprintln!("warning: Ctrl-C will not stop training cleanly: {e}");
+        }
+    });
+    let token = CancelToken::new();
+    if let Ok(mut current) = CURRENT_RUN.lock() {
+        *current = Some(token.clone());
+    }
+    token
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,13 +178,16 @@ mod tests {
 
     #[test]
     fn flags_parse_and_bad_values_are_named() {
-        let f = parse(&["--epochs", "3", "--lr", "0.001", "--device", "cpu", "--out", "x"])
-            .unwrap()
-            .unwrap();
+        let f = parse(&[
+            "--epochs", "3", "--lr", "0.001", "--device", "cpu", "--out", "x", "--resume", "s",
+        ])
+        .unwrap()
+        .unwrap();
         assert_eq!(
-            (f.epochs, f.lr, f.device, f.out.as_deref()),
-            (Some(3), Some(0.001), Some(DeviceChoice::Cpu), Some("x"))
+            (f.epochs, f.lr, f.device, f.out.as_deref(), f.resume.as_deref()),
+            (Some(3), Some(0.001), Some(DeviceChoice::Cpu), Some("x"), Some("s"))
         );
+        assert_eq!(f.apply(TrainSettings::mnist_gan()).resume_from, "s");
         assert_eq!(parse(&["--help"]).unwrap(), None);
         assert!(parse(&["--epochs", "0"]).unwrap_err().contains("--epochs: `0`"));
         assert!(parse(&["--lr", "nan"]).is_err());

@@ -17,6 +17,8 @@ pub struct TrainSettings {
     pub data_dir: String,
     /// Where the pictures, CSV and checkpoints go.
     pub out_dir: String,
+    /// A training-state file to continue from (the MNIST GAN only); empty to start afresh.
+    pub resume_from: String,
 }
 
 impl TrainSettings {
@@ -29,12 +31,19 @@ impl TrainSettings {
             seed: 0,
             data_dir: String::new(),
             out_dir: "out/mnist_gan".into(),
+            resume_from: String::new(),
         }
     }
 }
 
 /// Epochs of the main job: enough for clear digits of every class, a few minutes on two cores.
 pub const DEFAULT_EPOCHS: u32 = 100;
+
+/// Where the MNIST GAN pipeline keeps its training state (written after every epoch and when
+/// stopped; what `--resume` takes): `OUT/checkpoint/training_state.safetensors`.
+pub fn training_state_path(out_dir: &str) -> String {
+    path(&path(out_dir, "checkpoint"), "training_state.safetensors")
+}
 
 /// `dir/file` as a string (workflow paths are strings).
 pub(crate) fn path(dir: &str, file: &str) -> String {
@@ -47,7 +56,8 @@ pub(crate) fn seed(base: u64, offset: u64) -> i64 {
 }
 
 /// The MNIST GAN pipeline: MNIST → loader → generator and discriminator → trainer →
-/// generate from a fixed latent batch → sample grid, loss curve, losses.csv and checkpoints,
+/// generate from a fixed latent batch → sample grid, loss curve, losses.csv and checkpoints
+/// (the training state after every epoch, see [`training_state_path`]; the final networks),
 /// the real-vs-fake view (`classified.png`) and the HTML report (`index.html`, live while the
 /// trainer runs).
 pub fn mnist_gan_graph(s: &TrainSettings) -> Result<Graph, GraphError> {
@@ -78,6 +88,10 @@ pub fn mnist_gan_graph(s: &TrainSettings) -> Result<Graph, GraphError> {
     g.set(&trainer, "seed", seed(s.seed, 4))?;
     g.set(&trainer, "samples_dir", out)?;
     g.set(&trainer, "report_dir", out)?;
+    g.set(&trainer, "checkpoint_path", training_state_path(out))?;
+    if !s.resume_from.is_empty() {
+        g.set(&trainer, "resume_from", s.resume_from.as_str())?;
+    }
     let images = g.add("GenerateImages");
     g.connect(&trainer, 0, &images, "generator")?;
     g.connect(&z, 0, &images, "z")?;

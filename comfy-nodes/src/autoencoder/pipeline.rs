@@ -17,6 +17,7 @@ impl TrainSettings {
             seed: 0,
             data_dir: String::new(),
             out_dir: "out/autoencoder".into(),
+            resume_from: String::new(),
         }
     }
 }

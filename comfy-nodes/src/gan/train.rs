@@ -4,6 +4,7 @@ use super::model::Network;
 use crate::dataset::DataLoader;
 use comfy_core::random::{rng_from_seed, standard_normal};
 use comfy_core::{Adam, Backend, Optimizer, Tape, Tensor, Var};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -76,11 +77,43 @@ pub struct LossRecord {
     pub g_loss: f32,
 }
 
+/// Where and how often a trainer writes its whole state (see [`GanTrainer::save_state`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpointing {
+    /// The training-state file, rewritten atomically each time.
+    pub path: PathBuf,
+    /// Write after every this many epochs (and after the last one, and when stopped).
+    pub every_epochs: usize,
+}
+
+/// A training state that was written completely.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SavedState {
+    /// The file.
+    pub path: PathBuf,
+    /// Steps it holds: a resumed run continues with this (0-based) step.
+    pub steps: usize,
+}
+
+impl std::fmt::Display for SavedState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (after {} steps)", self.path.display(), self.steps)
+    }
+}
+
+/// "the last good checkpoint is …" or "no checkpoint was written".
+fn last_good(saved: &Option<SavedState>) -> String {
+    match saved {
+        Some(s) => format!("the last good training state is {s}"),
+        None => "no training state was written in this run".into(),
+    }
+}
+
 /// Why training stopped early.
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
     /// A loss became NaN or infinite; the update that would have used it was not applied.
-    #[error("{which} loss became {value} at step {step} (epoch {epoch}); training stopped before updating the weights with it")]
+    #[error("{which} loss became {value} at step {step} (epoch {epoch}); training stopped before updating the weights with it; {}", last_good(last_checkpoint))]
     NonFinite {
         /// `discriminator` or `generator`.
         which: &'static str,
@@ -90,16 +123,23 @@ pub enum TrainError {
         step: usize,
         /// Epoch.
         epoch: usize,
+        /// The newest complete training state, if checkpointing is on and one was written.
+        last_checkpoint: Option<SavedState>,
     },
-    /// The observer asked to stop.
-    #[error("training cancelled at step {step}")]
+    /// The observer asked to stop; with checkpointing on, the state was saved first.
+    #[error("training stopped before step {step}; {}", last_good(checkpoint))]
     Cancelled {
-        /// Global step reached.
+        /// The first step not taken.
         step: usize,
+        /// The state written on stopping.
+        checkpoint: Option<SavedState>,
     },
     /// A tensor operation failed.
     #[error(transparent)]
     Tensor(#[from] comfy_core::Error),
+    /// Writing or reading a training state failed.
+    #[error(transparent)]
+    Checkpoint(#[from] crate::checkpoint::CheckpointError),
     /// The observer failed (writing a preview, say).
     #[error("{0}")]
     Observer(String),
@@ -135,9 +175,11 @@ pub struct GanTrainer {
     pub opt_d: Adam,
     /// Losses of every step taken so far.
     pub history: Vec<LossRecord>,
-    backend: Arc<dyn Backend>,
-    config: GanTrainConfig,
-    latent_rng: comfy_core::random::ComfyRng,
+    pub(super) backend: Arc<dyn Backend>,
+    pub(super) config: GanTrainConfig,
+    pub(super) latent_rng: comfy_core::random::ComfyRng,
+    checkpointing: Option<Checkpointing>,
+    pub(super) last_saved: Option<SavedState>,
 }
 
 impl GanTrainer {
@@ -173,7 +215,24 @@ impl GanTrainer {
             backend,
             config,
             latent_rng,
+            checkpointing: None,
+            last_saved: None,
         })
+    }
+
+    /// Writes the training state as `checkpointing` says while [`GanTrainer::train`] runs.
+    pub fn set_checkpointing(&mut self, checkpointing: Option<Checkpointing>) {
+        self.checkpointing = checkpointing;
+    }
+
+    /// The newest training state written by this trainer.
+    pub fn last_saved(&self) -> Option<&SavedState> {
+        self.last_saved.as_ref()
+    }
+
+    /// The settings this trainer runs with.
+    pub fn config(&self) -> &GanTrainConfig {
+        &self.config
     }
 
     /// The backend training runs on.
@@ -238,20 +297,53 @@ impl GanTrainer {
         Ok(d_value)
     }
 
-    /// Trains for the configured epochs, reporting to `observer` after every step and epoch.
+    /// Trains until the configured epochs are done, reporting to `observer` after every step
+    /// and epoch. Continues after the steps already in `history` (a restored state, see
+    /// [`GanTrainer::restore_state`]): the data order and the noise then match an uninterrupted
+    /// run's. With checkpointing on, the state is written after every `every_epochs` epochs,
+    /// after the last one, and when the observer stops the run.
     pub fn train(&mut self, loader: &DataLoader, observer: &mut dyn TrainObserver) -> Result<(), TrainError> {
-        let per_epoch = loader.batches_per_epoch();
-        let start_epoch = self.history.last().map_or(0, |r| r.epoch + 1);
+        let per_epoch = loader.batches_per_epoch().max(1);
+        let first = self.history.len();
         let total = per_epoch * self.config.epochs;
         let started = Instant::now();
         let mut done = 0usize;
-        for epoch in start_epoch..self.config.epochs {
-            for (i, batch) in loader.epoch(epoch).enumerate() {
+        for epoch in first / per_epoch..self.config.epochs {
+            let order = loader.order(epoch);
+            let skip = if epoch == first / per_epoch {
+                first % per_epoch
+            } else {
+                0
+            };
+            for i in skip..per_epoch {
+                let Some(batch) = loader.batch(&order, i) else { break };
                 let global = epoch * per_epoch + i;
                 if observer.should_stop() {
-                    return Err(TrainError::Cancelled { step: global });
+                    let checkpoint = self.checkpoint(per_epoch)?;
+                    return Err(TrainError::Cancelled {
+                        step: global,
+                        checkpoint,
+                    });
                 }
-                let (d_loss, g_loss) = self.step(&batch.images, (global, epoch))?;
+                let (d_loss, g_loss) = match self.step(&batch.images, (global, epoch)) {
+                    Err(TrainError::NonFinite {
+                        which,
+                        value,
+                        step,
+                        epoch,
+                        ..
+                    }) => {
+                        let last_checkpoint = self.last_saved.clone();
+                        return Err(TrainError::NonFinite {
+                            which,
+                            value,
+                            step,
+                            epoch,
+                            last_checkpoint,
+                        });
+                    }
+                    other => other?,
+                };
                 self.history.push(LossRecord {
                     step: global,
                     epoch,
@@ -276,8 +368,25 @@ impl GanTrainer {
             observer
                 .on_epoch_end(epoch, &self.generator)
                 .map_err(TrainError::Observer)?;
+            let every = self.checkpointing.as_ref().map_or(0, |c| c.every_epochs.max(1));
+            if every > 0 && ((epoch + 1) % every == 0 || epoch + 1 == self.config.epochs) {
+                self.checkpoint(per_epoch)?;
+            }
         }
         Ok(())
+    }
+
+    /// Writes the state where checkpointing says, if it is on; returns what was written.
+    fn checkpoint(&mut self, steps_per_epoch: usize) -> Result<Option<SavedState>, TrainError> {
+        let Some(c) = &self.checkpointing else { return Ok(None) };
+        let path = c.path.clone();
+        self.save_state(&path, steps_per_epoch)?;
+        let saved = SavedState {
+            path,
+            steps: self.history.len(),
+        };
+        self.last_saved = Some(saved.clone());
+        Ok(Some(saved))
     }
 
     /// The networks with their parameters read back to host memory (for checkpoints).
@@ -304,6 +413,7 @@ fn check_finite(which: &'static str, value: f32, step: usize, epoch: usize) -> R
             value,
             step,
             epoch,
+            last_checkpoint: None,
         })
     }
 }

@@ -1,12 +1,15 @@
 //! GAN nodes: latent noise, the trainer, and image generation.
 use super::dataset_nodes::positive;
 use super::values::LossHistory;
+use super::viewer_nodes::save_loss_curve;
 use crate::dataset::DataLoader;
-use crate::gan::{generate, latent_batch, GanTrainConfig, GanTrainer, Network, StepReport, TrainError, TrainObserver};
+use crate::gan::{
+    generate, latent_batch, Checkpointing, GanTrainConfig, GanTrainer, Network, StepReport, TrainError, TrainObserver,
+};
 use crate::report::{ReportError, RunReporter, RunState, TrainingRun};
 use crate::viewer::{image_grid, save_png, GridOptions, ImageBatch, RgbImage};
 use comfy_core::{Context, Image, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Tensor, Value};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Standard normal latent vectors from a seed, `[count, dim]`.
@@ -53,6 +56,9 @@ impl Node for GanTrainerNode {
             .input(InputPort::tensor("fixed_z").optional().tooltip("latent batch for the per-epoch sample grids"))
             .input(InputPort::string("samples_dir").default("").tooltip("where to write samples_epoch_NNN.png; empty for none"))
             .input(InputPort::string("report_dir").default("").tooltip("where to keep index.html, a report page updated while training runs (an HtmlReport node then writes the final one); empty for none"))
+            .input(InputPort::string("checkpoint_path").default("").tooltip("the training-state file (networks, Adam moments, loss history, noise position), rewritten atomically every checkpoint_every epochs and when the run is stopped; empty for none"))
+            .input(InputPort::int("checkpoint_every").default(1).range(1, 100_000).tooltip("epochs between training-state writes"))
+            .input(InputPort::string("resume_from").default("").tooltip("a training-state file to continue from (same networks, batch size, dataset and seed); training goes on to `epochs`"))
             .output("generator", PortType::custom::<Network>())
             .output("discriminator", PortType::custom::<Network>())
             .output("history", PortType::custom::<LossHistory>())
@@ -81,9 +87,24 @@ impl Node for GanTrainerNode {
         };
         let samples_dir = Some(PathBuf::from(inputs.string("samples_dir")?)).filter(|p| !p.as_os_str().is_empty());
         let report_dir = Some(PathBuf::from(inputs.string("report_dir")?)).filter(|p| !p.as_os_str().is_empty());
-        let report = RunReporter::new(TrainingRun::gan(&config, &loader, &ctx.backend().name()), report_dir);
+        let mut report = RunReporter::new(TrainingRun::gan(&config, &loader, &ctx.backend().name()), report_dir);
         let mut trainer =
             GanTrainer::new(generator, discriminator, ctx.backend().clone(), config).map_err(train_error)?;
+        let per_epoch = loader.batches_per_epoch();
+        let resume_from = inputs.string("resume_from")?;
+        if !resume_from.is_empty() {
+            trainer
+                .restore_state(Path::new(resume_from), per_epoch)
+                .map_err(NodeError::other)?;
+            report.resume_losses(&trainer.history);
+        }
+        let checkpoint_path = inputs.string("checkpoint_path")?;
+        if !checkpoint_path.is_empty() {
+            trainer.set_checkpointing(Some(Checkpointing {
+                path: PathBuf::from(checkpoint_path),
+                every_epochs: positive(inputs.int("checkpoint_every")?, "checkpoint_every")?,
+            }));
+        }
         let side = image_side(trainer.generator.mlp.output_size());
         let mut observer = NodeObserver {
             ctx,
@@ -95,6 +116,9 @@ impl Node for GanTrainerNode {
             report_error: None,
         };
         let trained = trainer.train(&loader, &mut observer);
+        if let Err(TrainError::Cancelled { .. }) = &trained {
+            observer.save_pictures_so_far(&trainer)?;
+        }
         let run = observer.finish_report(&trained);
         trained.map_err(train_error)?;
         let run = run?;
@@ -136,6 +160,25 @@ struct NodeObserver<'c, 'a> {
 }
 
 impl NodeObserver<'_, '_> {
+    /// After a stop: the samples of the generator as it is and the loss curve so far, as
+    /// `interrupted_samples.png` and `interrupted_loss_curve.png` in the samples folder.
+    fn save_pictures_so_far(&mut self, trainer: &GanTrainer) -> Result<(), NodeError> {
+        let Some(dir) = self.samples_dir.clone() else {
+            return Ok(());
+        };
+        if let Some(side) = self.side {
+            let images = generate(&trainer.generator, &self.backend, &self.fixed_z)?;
+            let grid = sample_grid(&images, side)?;
+            save_png(dir.join("interrupted_samples.png"), &grid).map_err(NodeError::other)?;
+        }
+        save_loss_curve(
+            &dir.join("interrupted_loss_curve.png"),
+            "GAN losses (stopped)",
+            &trainer.history,
+        )?;
+        Ok(())
+    }
+
     /// Writes the live report page a last time ("finishing", or "stopped" after an error) and
     /// returns the run, or the first error writing the page.
     fn finish_report(self, trained: &Result<(), TrainError>) -> Result<TrainingRun, NodeError> {

@@ -3,7 +3,8 @@ use super::dataset_nodes::positive;
 use super::gan_nodes::to_image;
 use super::values::LossHistory;
 use crate::atomic::atomic_write;
-use crate::viewer::{image_grid, loss_chart, save_png, GridOptions, ImageBatch, ValueRange};
+use crate::gan::LossRecord;
+use crate::viewer::{image_grid, loss_chart, save_png, GridOptions, ImageBatch, RgbImage, ValueRange};
 use comfy_core::{Context, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Value};
 use std::path::Path;
 
@@ -80,17 +81,26 @@ impl Node for SaveLossCurveNode {
 
     fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
         let history = inputs.custom::<LossHistory>("history")?;
-        let curve = |f: fn(&crate::gan::LossRecord) -> f32| -> Vec<(f64, f64)> {
-            history.records.iter().map(|r| (r.step as f64, f(r) as f64)).collect()
-        };
-        let curves = [("D loss", curve(|r| r.d_loss)), ("G loss", curve(|r| r.g_loss))];
-        let plot = loss_chart(inputs.string("title")?, &curves);
-        let picture = plot.render().map_err(NodeError::other)?;
-        save_png(inputs.string("path")?, &picture).map_err(NodeError::other)?;
+        let picture = save_loss_curve(
+            Path::new(inputs.string("path")?),
+            inputs.string("title")?,
+            &history.records,
+        )?;
         let image = to_image(&picture)?;
         ctx.preview(image.clone());
         Ok(Outputs::one(Value::Image(image.into())))
     }
+}
+
+/// Draws the D and G losses of `records` against the step and saves the chart as a PNG.
+pub(crate) fn save_loss_curve(path: &Path, title: &str, records: &[LossRecord]) -> Result<RgbImage, NodeError> {
+    let curve = |f: fn(&LossRecord) -> f32| -> Vec<(f64, f64)> {
+        records.iter().map(|r| (r.step as f64, f(r) as f64)).collect()
+    };
+    let curves = [("D loss", curve(|r| r.d_loss)), ("G loss", curve(|r| r.g_loss))];
+    let picture = loss_chart(title, &curves).render().map_err(NodeError::other)?;
+    save_png(path, &picture).map_err(NodeError::other)?;
+    Ok(picture)
 }
 
 /// Writes the loss history as CSV: `step,epoch,d_loss,g_loss`.

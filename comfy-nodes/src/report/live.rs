@@ -60,6 +60,17 @@ impl RunReporter {
         &self.run
     }
 
+    /// Takes in the losses of steps taken before this run started (a resumed run), so the
+    /// page's chart shows the whole history.
+    pub fn resume_losses(&mut self, history: &[crate::gan::LossRecord]) {
+        if let Some(live) = &mut self.live {
+            let old = history
+                .iter()
+                .map(|r| (r.step as f64, f64::from(r.d_loss), f64::from(r.g_loss)));
+            live.losses.splice(0..0, old);
+        }
+    }
+
     /// Takes in a step; writes the page at the first step and when the last write is
     /// [`LIVE_INTERVAL`] old.
     pub fn on_step(&mut self, step: &StepReport) -> Result<(), ReportError> {
