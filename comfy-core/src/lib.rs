@@ -69,7 +69,7 @@ pub use node_error::NodeError;
 pub use port::{CustomType, InputPort, OutputPort, PortType, ValueProblem};
 pub use registry::Registry;
 pub use value::{CustomObject, CustomValue, Literal, Value};
-pub use workflow::{InputProblem, WorkflowError, MAX_INPUTS_PER_NODE, MAX_WORKFLOW_BYTES};
+pub use workflow::{InputProblem, WorkflowError, MAX_INPUTS_PER_NODE, MAX_NESTING_DEPTH, MAX_WORKFLOW_BYTES};
 
 /// Helpers for backends that work on host memory (shared by the reference and rayon backends).
 pub mod host {

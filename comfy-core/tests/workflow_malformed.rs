@@ -1,7 +1,7 @@
 //! Bad workflow files give a precise error each, never a panic.
 mod graph_support;
 
-use comfy_core::{Graph, InputProblem, WorkflowError, MAX_INPUTS_PER_NODE, MAX_NODES};
+use comfy_core::{Graph, InputProblem, WorkflowError, MAX_INPUTS_PER_NODE, MAX_NESTING_DEPTH, MAX_NODES};
 use graph_support::{registry, Runs};
 
 fn error(text: &str) -> String {
@@ -158,8 +158,38 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     // Skipped values are not built, so their depth costs nothing.
     assert!(error(&deep).ends_with("not an array"));
+    // Read values stop at the nesting limit with their own error: in an input, in _meta.
     let in_input = format!(r#"{{"1": {{"class_type": "X", "inputs": {{"v": {deep}}}}}}}"#);
-    assert!(error(&in_input).contains("recursion limit exceeded"));
+    let objects = format!(r#"{}1{}"#, r#"{"a":"#.repeat(100_000), "}".repeat(100_000));
+    let in_meta = format!(r#"{{"1": {{"class_type": "X", "_meta": {objects}}}}}"#);
+    for text in [in_input, in_meta] {
+        let err = Graph::from_json(&text).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                WorkflowError::TooDeep {
+                    limit: MAX_NESTING_DEPTH,
+                    line: 1,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(
+            err.to_string().starts_with("JSON nested deeper than 128 levels"),
+            "{err}"
+        );
+    }
+    // Below the limit, a value is read (and refused for what it is, not for its depth).
+    let shallow = format!(
+        r#"{{"1": {{"class_type": "X", "inputs": {{"v": {}{}}}}}}}"#,
+        "[".repeat(100),
+        "]".repeat(100)
+    );
+    assert!(!matches!(
+        Graph::from_json(&shallow),
+        Err(WorkflowError::TooDeep { .. })
+    ));
     let past_limit: Vec<String> = (0..=MAX_NODES).map(|i| format!(r#""{i}": 1"#)).collect();
     let skipped = format!("{{{}, \"x\": {deep}}}", past_limit.join(","));
     assert!(error(&skipped).starts_with("the workflow has 10002 nodes"));

@@ -27,6 +27,8 @@ pub const MAX_WORKFLOW_BYTES: u64 = 64 << 20;
 
 /// The most inputs one node may set in a workflow file.
 pub const MAX_INPUTS_PER_NODE: usize = 1_000;
+/// The deepest nesting of JSON arrays and objects read (serde_json's recursion limit).
+pub const MAX_NESTING_DEPTH: usize = 128;
 
 /// Why a workflow file could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +53,17 @@ pub enum WorkflowError {
     /// Not JSON (the message gives line and column).
     #[error("malformed JSON: {0}")]
     Syntax(#[source] serde_json::Error),
+    /// Arrays or objects nested deeper than [`MAX_NESTING_DEPTH`] (no workflow needs more
+    /// than a few levels; the limit keeps a hostile file from exhausting the stack).
+    #[error("JSON nested deeper than {limit} levels (line {line}, column {column}); a workflow needs a few")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+        /// Where the limit was passed.
+        line: usize,
+        /// Where the limit was passed.
+        column: usize,
+    },
     /// The document is JSON but not an object of nodes.
     #[error("a workflow is a JSON object mapping node ids to nodes, not {found}")]
     NotAnObject {

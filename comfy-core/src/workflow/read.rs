@@ -1,5 +1,5 @@
 //! Reading a workflow: JSON text → [`Graph`], refusing every malformed shape precisely.
-use super::{InputProblem, WorkflowError, MAX_INPUTS_PER_NODE};
+use super::{InputProblem, WorkflowError, MAX_INPUTS_PER_NODE, MAX_NESTING_DEPTH};
 use crate::graph::{Graph, InputValue, Link, NodeId, MAX_NODES};
 use crate::value::Literal;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -11,7 +11,18 @@ use std::fmt;
 const NODE_FIELDS: [&str; 3] = ["class_type", "inputs", "_meta"];
 
 pub(super) fn parse(text: &str) -> Result<Graph, WorkflowError> {
-    let top: TopLevel = serde_json::from_str(text).map_err(WorkflowError::Syntax)?;
+    let top: TopLevel = serde_json::from_str(text).map_err(|e| {
+        // serde_json stops at its recursion limit with this message (and no other error kind).
+        if e.to_string().starts_with("recursion limit exceeded") {
+            WorkflowError::TooDeep {
+                limit: MAX_NESTING_DEPTH,
+                line: e.line(),
+                column: e.column(),
+            }
+        } else {
+            WorkflowError::Syntax(e)
+        }
+    })?;
     let nodes = match top {
         TopLevel::Nodes(nodes) => nodes,
         TopLevel::Other(found) => return Err(WorkflowError::NotAnObject { found }),
