@@ -160,12 +160,19 @@ pub fn load_tensors(path: &Path) -> Result<Checkpoint, CheckpointError> {
         });
     }
     let bytes = std::fs::read(path).map_err(io)?;
+    tensors_from_bytes(&bytes, path)
+}
+
+/// Reads every tensor of safetensors bytes (F32 only) into host tensors: the header is
+/// bounds-checked (by the `safetensors` crate) before any tensor is read. `path` only names the
+/// source in errors.
+pub fn tensors_from_bytes(bytes: &[u8], path: &Path) -> Result<Checkpoint, CheckpointError> {
     let format = |e: safetensors::SafeTensorError| CheckpointError::Format {
         path: path.into(),
         msg: e.to_string(),
     };
-    let (_, meta) = SafeTensors::read_metadata(&bytes).map_err(format)?;
-    let st = SafeTensors::deserialize(&bytes).map_err(format)?;
+    let (_, meta) = SafeTensors::read_metadata(bytes).map_err(format)?;
+    let st = SafeTensors::deserialize(bytes).map_err(format)?;
     let mut tensors = Vec::new();
     let mut names: Vec<&str> = st.names();
     names.sort_unstable();

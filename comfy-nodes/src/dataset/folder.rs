@@ -8,6 +8,7 @@ use super::error::DatasetError;
 use super::image_set::ImageDataset;
 use image::imageops::{resize, FilterType};
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The most files (images and label folders) a folder dataset may hold.
@@ -190,7 +191,30 @@ fn list_images(dir: &Path) -> Result<(Vec<PathBuf>, Option<Vec<u8>>), DatasetErr
 
 /// Decodes one PNG or JPEG file under the limits, converted and resized.
 fn read_image(path: &Path, o: &FolderOptions) -> Result<Vec<u8>, DatasetError> {
-    let decoded = decode(path)?;
+    let io = |source| DatasetError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_DECODE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_DECODE_BYTES {
+        return Err(format(
+            path,
+            format!("the file is larger than {MAX_DECODE_BYTES} bytes"),
+        ));
+    }
+    decode_image(&bytes, path, o)
+}
+
+/// Decodes the bytes of a PNG or JPEG file as a folder dataset does: under the decoding limits
+/// ([`MAX_IMAGE_SIDE`], [`MAX_DECODE_BYTES`]), converted to `o.color` and resized to
+/// `o.width × o.height`. `path` only names the source in errors.
+pub fn decode_image(bytes: &[u8], path: &Path, o: &FolderOptions) -> Result<Vec<u8>, DatasetError> {
+    let decoded = decode(bytes, path)?;
     let (w, h) = (o.width, o.height);
     Ok(match o.color {
         ColorMode::Gray => fit(decoded.to_luma8(), w, h).into_raw(),
@@ -210,9 +234,9 @@ fn fit<P: image::Pixel + 'static>(
     }
 }
 
-fn decode(path: &Path) -> Result<DynamicImage, DatasetError> {
-    let reader = ImageReader::open(path)
-        .and_then(ImageReader::with_guessed_format)
+fn decode(bytes: &[u8], path: &Path) -> Result<DynamicImage, DatasetError> {
+    let reader = ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
         .map_err(|source| DatasetError::Io {
             path: path.to_path_buf(),
             source,

@@ -39,16 +39,42 @@ pub fn read_maybe_gzipped(path: &Path, limit: u64) -> Result<Vec<u8>, DatasetErr
     let mut head = [0u8; 2];
     let n = (&file).take(2).read(&mut head).map_err(io)?;
     let file = std::fs::File::open(path).map_err(io)?;
+    if n == 2 && head == GZIP_MAGIC {
+        return gunzip_bounded(file, limit, path);
+    }
     let mut out = Vec::new();
-    if n == 2 && head == [0x1f, 0x8b] {
-        let mut decoder = MultiGzDecoder::new(file).take(limit + 1);
-        decoder.read_to_end(&mut out).map_err(|e| DatasetError::Gzip {
+    file.take(limit + 1).read_to_end(&mut out).map_err(io)?;
+    check_limit(out, limit, path)
+}
+
+/// Parses an IDX file's bytes as they are on disk: gzipped (by its magic bytes) or raw, with
+/// the same decompression limit as [`read_idx`]. `path` only names the source in errors.
+pub fn idx_from_file_bytes(bytes: &[u8], path: &Path) -> Result<IdxArray, DatasetError> {
+    let raw = if bytes.starts_with(&GZIP_MAGIC) {
+        gunzip_bounded(bytes, MAX_IDX_BYTES, path)?
+    } else {
+        check_limit(bytes.to_vec(), MAX_IDX_BYTES, path)?
+    };
+    parse_idx(raw, path)
+}
+
+/// The first two bytes of a gzip stream.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Decompresses every gzip member of `input`, stopping past `limit` bytes of output.
+fn gunzip_bounded(input: impl Read, limit: u64, path: &Path) -> Result<Vec<u8>, DatasetError> {
+    let mut out = Vec::new();
+    MultiGzDecoder::new(input)
+        .take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| DatasetError::Gzip {
             path: path.to_path_buf(),
             msg: e.to_string(),
         })?;
-    } else {
-        file.take(limit + 1).read_to_end(&mut out).map_err(io)?;
-    }
+    check_limit(out, limit, path)
+}
+
+fn check_limit(out: Vec<u8>, limit: u64, path: &Path) -> Result<Vec<u8>, DatasetError> {
     if out.len() as u64 > limit {
         return Err(DatasetError::TooLarge {
             path: path.to_path_buf(),

@@ -8,8 +8,8 @@ mod mnist;
 
 pub use error::DatasetError;
 pub use folder::{
-    load_image_folder, ColorMode, FolderOptions, MAX_DECODE_BYTES, MAX_FOLDER_BYTES, MAX_FOLDER_FILES, MAX_IMAGE_SIDE,
-    MAX_LABELS, MAX_TARGET_SIDE,
+    decode_image, load_image_folder, ColorMode, FolderOptions, MAX_DECODE_BYTES, MAX_FOLDER_BYTES, MAX_FOLDER_FILES,
+    MAX_IMAGE_SIDE, MAX_LABELS, MAX_TARGET_SIDE,
 };
 pub use image_set::ImageDataset;
 pub use loader::{Batch, DataLoader, LoaderConfig, PixelScale};
