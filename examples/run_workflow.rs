@@ -16,11 +16,12 @@
 //! | 2    | the command line is wrong                                      |
 //! | 3    | the file cannot be read or is not a workflow (malformed JSON…) |
 //! | 4    | the workflow is invalid (every problem is listed)              |
-//! | 130  | the run was cancelled                                          |
+//! | 130  | the run was cancelled (Ctrl-C or SIGTERM; a second Ctrl-C quits at once) |
 use comfy::core::{
-    Backend, Executor, Graph, Registry, RunError, RunReport, RunStatus, ValidationErrors, WorkflowError,
+    Backend, Executor, Graph, Registry, RunError, RunOptions, RunReport, RunStatus, ValidationErrors, WorkflowError,
 };
 use comfy::gpu::{select, select_from_env, DeviceChoice};
+use comfy::nodes::cli::cancel_on_ctrl_c;
 use comfy::nodes::console::ConsoleObserver;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -87,7 +88,12 @@ fn run_file(registry: &Registry, file: &str, args: &Args) -> ExitCode {
         args.seed
     );
     let mut executor = Executor::new(backend).with_seed(args.seed);
-    match executor.run(registry, &graph, &mut ConsoleObserver::new()) {
+    // Ctrl-C cancels: a GanTrainer stops at a step boundary and saves its state first.
+    let options = RunOptions {
+        cancel: cancel_on_ctrl_c(),
+        ..RunOptions::default()
+    };
+    match executor.run_with(registry, &graph, &options, &mut ConsoleObserver::new()) {
         Ok(report) if report.status() == RunStatus::Completed => {
             print_outputs(&graph, registry, &report);
             ExitCode::SUCCESS

@@ -142,9 +142,10 @@ pub fn run_on_console(graph: &Graph, backend: Arc<dyn Backend>, seed: u64) -> Re
 /// The token of the run that Ctrl-C cancels now.
 static CURRENT_RUN: Mutex<Option<CancelToken>> = Mutex::new(None);
 
-/// A fresh token that the next Ctrl-C cancels (the process's handler is installed once; if it
-/// cannot be, a warning says so and Ctrl-C keeps its default effect).
-fn cancel_on_ctrl_c() -> CancelToken {
+/// A fresh token that the next Ctrl-C (or SIGTERM) cancels, for [`RunOptions::cancel`]; a
+/// second Ctrl-C ends the process at once with status 130. The process's handler is installed
+/// once; if it cannot be, a warning says so and Ctrl-C keeps its default effect.
+pub fn cancel_on_ctrl_c() -> CancelToken {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
         let handler = || {

@@ -12,6 +12,8 @@ pub mod checkpoint;
 pub mod cli;
 pub mod console;
 pub mod dataset;
+#[doc(hidden)]
+pub mod fuzz_checks;
 pub mod gan;
 pub mod nodes;
 pub mod pipelines;
