@@ -192,14 +192,19 @@ fn a_cancelled_training_leaves_a_stopped_page_that_does_not_reload() {
         .with("label_smoothing", 0.0)
         .with("seed", 0)
         .with("samples_dir", "")
-        .with("report_dir", dir.to_string_lossy().into_owned());
+        .with("report_dir", dir.to_string_lossy().into_owned())
+        .with("checkpoint_path", "")
+        .with("checkpoint_every", 1)
+        .with("resume_from", "");
     let cancel = CancelToken::new();
     cancel.cancel();
     let mut ctx = Context::reference().with_cancel(cancel);
     let err = GanTrainerNode.execute(&inputs, &mut ctx).unwrap_err();
     assert!(matches!(err, NodeError::Cancelled), "{err}");
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
-    assert!(html.contains(r#"data-state="stopped">Stopped: training cancelled at step 0</p>"#));
+    assert!(html.contains(
+        r#"data-state="stopped">Stopped: training stopped before step 0; no training state was written in this run</p>"#
+    ));
     assert!(!html.contains("http-equiv=\"refresh\""));
     std::fs::remove_dir_all(&dir).unwrap();
 }
