@@ -45,6 +45,23 @@ fn matmul_matches_reference_for_every_shape_and_transpose() {
     }
 }
 
+/// Products of at least 2048 × 2048 outputs run on 128 × 128 tiles (16 × 16 invocations):
+/// one row and one column past a tile edge, with the scalar and the vec4 load paths. (A short
+/// k keeps them quick on a software adapter.)
+#[test]
+fn wide_tiles_match_reference_at_the_edges() {
+    let Some(g) = gpu() else { return };
+    let scalar = [(false, false), (false, true), (true, false), (true, true)].map(|t| (2049, 5, 2050, t));
+    let vec4 = [(false, true), (true, false)].map(|t| (2048, 8, 2052, t));
+    for (i, &(m, k, n, (ta, tb))) in scalar.iter().chain(&vec4).enumerate() {
+        let (a, b) = operands(m, k, n, ta, tb, 300 + i as u64);
+        let want = ReferenceBackend.matmul(&a, &b, ta, tb).expect("reference");
+        let got = g.matmul(&a, &b, ta, tb).expect("wgpu matmul");
+        let what = format!("wide matmul {m}x{k}x{n} ta={ta} tb={tb}");
+        check(&what, &host(g, &got), &want.to_vec().expect("host"), 1e-4, 1e-4);
+    }
+}
+
 #[test]
 fn matmul_takes_the_matrix_view_of_higher_rank_tensors() {
     let Some(g) = gpu() else { return };

@@ -42,6 +42,8 @@ pub(crate) struct MatmulVariant {
     pub bias: bool,
     /// The [`unary_code`] of the activation applied last, if any.
     pub act: Option<u32>,
+    /// 128 × 128 tiles on 16 × 16 invocations instead of 64 × 64 on 8 × 8.
+    pub wide: bool,
 }
 
 /// What the pipeline cache needs to build a kernel.
@@ -69,6 +71,7 @@ impl Kernel {
                     ("VEC_B", flag(v.vec_b)),
                     ("BIAS", flag(v.bias)),
                     ("ACT", f64::from(v.act.unwrap_or(NO_ACT))),
+                    ("WG", if v.wide { 16.0 } else { 8.0 }),
                 ],
             ),
             Kernel::Unary(op) => ("unary.wgsl", include_str!("shaders/unary.wgsl"), true, op_constant(op)),

@@ -3,8 +3,25 @@ use super::backend::{backend_error, gpu, Inner};
 use super::kernels::{unary_code, Kernel, MatmulParams, MatmulVariant};
 use comfy_core::{matmul_dims, Result, Shape, Tensor, UnaryOp};
 
-/// Rows and columns of C per workgroup (`TILE` in matmul.wgsl).
+/// Rows and columns of C per workgroup (`TILE` in matmul.wgsl): 64, or 128 for a wide tile.
 const TILE: u64 = 64;
+
+/// Whether a product of `m × n` outputs uses 128 × 128 tiles. `COMFY_MATMUL_TILE=64|128`
+/// forces one size (for benchmarks); otherwise products of at least `WIDE_MIN_OUTPUTS` outputs
+/// use the wide tile, which needs fewer loads per multiply-add but yields a quarter as many
+/// workgroups.
+fn wide_tile(m: usize, n: usize) -> bool {
+    static FORCED: std::sync::OnceLock<Option<bool>> = std::sync::OnceLock::new();
+    let forced = FORCED.get_or_init(|| match std::env::var("COMFY_MATMUL_TILE").as_deref() {
+        Ok("128") => Some(true),
+        Ok("64") => Some(false),
+        _ => None,
+    });
+    forced.unwrap_or(m.saturating_mul(n) >= WIDE_MIN_OUTPUTS)
+}
+
+/// See [`wide_tile`].
+const WIDE_MIN_OUTPUTS: usize = 2048 * 2048;
 
 /// What a product adds after `op(a) · op(b)`.
 pub(crate) struct Epilogue<'a> {
@@ -39,6 +56,7 @@ impl Inner {
             vec_b: if tb { k % 4 == 0 } else { n % 4 == 0 },
             bias: bias.is_some(),
             act,
+            wide: wide_tile(m, n),
         };
         let params = MatmulParams {
             m: m as u32,
@@ -46,7 +64,8 @@ impl Inner {
             k: k as u32,
             c,
         };
-        let (gx, gy) = ((n as u64).div_ceil(TILE), (m as u64).div_ceil(TILE));
+        let tile = if variant.wide { 2 * TILE } else { TILE };
+        let (gx, gy) = ((n as u64).div_ceil(tile), (m as u64).div_ceil(tile));
         let max = u64::from(self.gpu.limits.max_compute_workgroups_per_dimension);
         if gx > max || gy > max {
             return Err(backend_error(format!(

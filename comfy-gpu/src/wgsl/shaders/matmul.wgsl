@@ -1,11 +1,13 @@
 // C = op(A) · op(B) (+ bias) (then act), C is M × N, the inner dimension K. Row-major storage:
 // A is M × K, or K × M when TRANS_A; B is K × N, or N × K when TRANS_B.
 //
-// Tiling: an 8 × 8 workgroup computes a 64 × 64 tile of C; each invocation owns an 8 × 8 share
-// (register blocking) as four 4 × 4 blocks held in mat4x4s: row quads ly and ly + 8, column
-// quads lx and lx + 8 (strided, so that neighbouring invocations touch neighbouring memory).
-// The K dimension is walked 16 deep at a time: the workgroup stages a 64 × 16 slab of op(A)
-// and a 16 × 64 slab of op(B) in workgroup memory as vec4s of four values consecutive in the
+// Tiling: a WG × WG workgroup computes a (8 WG) × (8 WG) tile of C — 64 × 64 with WG = 8 (the
+// default), 128 × 128 with WG = 16 (for large products, where the larger tile halves the
+// traffic from memory per multiply-add); each invocation owns an 8 × 8 share
+// (register blocking) as four 4 × 4 blocks held in mat4x4s: row quads ly and ly + WG, column
+// quads lx and lx + WG (strided, so that neighbouring invocations touch neighbouring memory).
+// The K dimension is walked 16 deep at a time: the workgroup stages a TILE × 16 slab of op(A)
+// and a 16 × TILE slab of op(B) in workgroup memory as vec4s of four values consecutive in the
 // operand's memory (a single vec4 load when VEC_A / VEC_B say that the contiguous dimension is
 // a multiple of 4, else four scalar loads). Each slab vec4 is written whole by one invocation
 // (WGSL lets a component write touch the whole vector, so no two invocations may share one);
@@ -35,15 +37,17 @@ override BIAS: bool = false;
 // Apply unary_apply(ACT, ·, p.c) last (linear layers); ACT = 255 means none.
 override ACT: u32 = 255u;
 
-const WG: u32 = 8u;         // invocations along each side of the workgroup
-const BLOCKS: u32 = 2u;     // 4 × 4 blocks along each side of an invocation's share
-const TILE: u32 = 64u;      // 4 · WG · BLOCKS: rows and columns of C per workgroup
-const DEPTH: u32 = 16u;     // K per stage
-const QUADS: u32 = 16u;     // TILE / 4: vec4s across a slab row
-const SQ: u32 = 4u;         // DEPTH / 4: vec4s along a slab column
-const SLAB: u32 = 256u;     // QUADS · DEPTH = TILE · SQ: vec4s per slab
-const THREADS: u32 = 64u;   // WG · WG
-const LOADS: u32 = 4u;      // SLAB / THREADS: vec4s each invocation stages per slab
+// Invocations along each side of the workgroup: 8 or 16.
+override WG: u32 = 8u;
+const BLOCKS: u32 = 2u;             // 4 × 4 blocks along each side of an invocation's share
+override TILE: u32 = 8u * WG;       // 4 · WG · BLOCKS: rows and columns of C per workgroup
+const DEPTH: u32 = 16u;             // K per stage
+override QUADS: u32 = TILE / 4u;    // vec4s across a slab row
+const SQ: u32 = 4u;                 // DEPTH / 4: vec4s along a slab column
+override SLAB: u32 = QUADS * DEPTH; // = TILE · SQ: vec4s per slab
+override THREADS: u32 = WG * WG;
+override LOADS: u32 = SLAB / THREADS; // vec4s each invocation stages per slab: 4 or 2
+override B_SLAB: u32 = SLAB + QUADS;  // with one vec4 of padding per 4 columns (TRANS_B)
 
 struct Params {
     m: u32,
@@ -59,7 +63,7 @@ struct Params {
 @group(0) @binding(4) var<uniform> p: Params;
 
 var<workgroup> a_slab: array<vec4<f32>, SLAB>;
-var<workgroup> b_slab: array<vec4<f32>, SLAB + QUADS>;
+var<workgroup> b_slab: array<vec4<f32>, B_SLAB>;
 
 fn load_a(flat: u32) -> f32 {
     return a[flat >> 2u][flat & 3u];
@@ -189,7 +193,7 @@ fn b_block(tx: u32, s: u32) -> mat4x4<f32> {
     );
 }
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WG, WG)
 fn main(
     @builtin(workgroup_id) wid: vec3<u32>,
     @builtin(local_invocation_id) lid: vec3<u32>,
