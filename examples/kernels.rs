@@ -22,7 +22,9 @@
 //! Backends: `naive` (a triple loop), `reference` and `cpu` (through the `Backend` trait, output
 //! allocation included), `ndarray` (`dot`: matrixmultiply with `threading`), `gemm` (the gemm
 //! crate on rayon's pool) and `wgpu` (when an adapter opens; timed up to `synchronize()`).
-//! Each figure is the median of several timed samples; JSON lines carry `op`, `backend`, `m`,
+//! Each figure is the median of several timed samples, and `cpu`, `ndarray` and `gemm` take
+//! their samples in turn (one of each, then the next) so that load from elsewhere on the
+//! machine falls on all three alike; JSON lines carry `op`, `backend`, `m`,
 //! `k`, `n`, `gflops`, `ms` and `group` (GAN steps: `op` = `gan_step`, `batch`, `ms`).
 #[path = "../benches/support/gan.rs"]
 mod gan;
@@ -112,24 +114,43 @@ fn number<T: std::str::FromStr>(s: &str) -> Result<T, String> {
 
 /// Median (or best) seconds per call of `f`, over samples long enough to time.
 fn time(mut f: impl FnMut(), o: &Options) -> f64 {
+    let mut one: [&mut dyn FnMut(); 1] = [&mut f];
+    time_interleaved(&mut one, o)[0]
+}
+
+/// Median (or best) seconds per call of each function, their samples taken in turn (sample 1
+/// of each, then sample 2 of each, …) so that a change in the machine's load hits them all
+/// alike rather than whichever happened to be timed then.
+fn time_interleaved(fs: &mut [&mut dyn FnMut()], o: &Options) -> Vec<f64> {
     let (samples, sample_len) = if o.quick { (3, 0.01) } else { (7, 0.04) };
     let samples = o.samples.unwrap_or(samples).max(1);
     let sample_len = o.sample_ms.map_or(sample_len, |ms| ms / 1e3);
-    let t = Instant::now();
-    f();
-    let once = t.elapsed().as_secs_f64().max(1e-7);
-    let reps = ((sample_len / once) as usize).clamp(1, 10_000);
-    let mut per_call: Vec<f64> = (0..samples)
-        .map(|_| {
+    let reps: Vec<usize> = fs
+        .iter_mut()
+        .map(|f| {
             let t = Instant::now();
-            for _ in 0..reps {
-                f();
-            }
-            t.elapsed().as_secs_f64() / reps as f64
+            f();
+            let once = t.elapsed().as_secs_f64().max(1e-7);
+            ((sample_len / once) as usize).clamp(1, 10_000)
         })
         .collect();
-    per_call.sort_by(f64::total_cmp);
-    per_call[if o.best { 0 } else { samples / 2 }]
+    let mut per_call = vec![Vec::with_capacity(samples); fs.len()];
+    for _ in 0..samples {
+        for ((f, &n), out) in fs.iter_mut().zip(&reps).zip(&mut per_call) {
+            let t = Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            out.push(t.elapsed().as_secs_f64() / n as f64);
+        }
+    }
+    per_call
+        .into_iter()
+        .map(|mut v| {
+            v.sort_by(f64::total_cmp);
+            v[if o.best { 0 } else { samples / 2 }]
+        })
+        .collect()
 }
 
 /// One measured figure.
@@ -196,18 +217,24 @@ fn measure(c: Case, o: &Options, gpu: Option<&Gpu>) -> Result<Vec<Figure>, Error
             record("reference", time(|| drop(r.matmul(&at, &bt, ta, tb)), o));
         }
     }
+    // The fast CPU columns are timed interleaved, sample by sample: they are the comparison.
     let cpu = CpuBackend::new();
-    if o.wants("cpu") {
-        record("cpu", time(|| drop(cpu.matmul(&at, &bt, ta, tb)), o));
+    let mut run_cpu = || drop(cpu.matmul(&at, &bt, ta, tb));
+    let mut run_ndarray = || drop(ndarray_dot(av, bv, c));
+    let mut run_gemm = || drop(std::hint::black_box(gemm_crate(&ops.a, &ops.b, c)));
+    let mut fast: Vec<(&'static str, &mut dyn FnMut())> = Vec::new();
+    for (name, f) in [
+        ("cpu", &mut run_cpu as &mut dyn FnMut()),
+        ("ndarray", &mut run_ndarray),
+        ("gemm", &mut run_gemm),
+    ] {
+        if o.wants(name) {
+            fast.push((name, f));
+        }
     }
-    if o.wants("ndarray") {
-        record("ndarray", time(|| drop(ndarray_dot(av, bv, c)), o));
-    }
-    if o.wants("gemm") {
-        record(
-            "gemm",
-            time(|| drop(std::hint::black_box(gemm_crate(&ops.a, &ops.b, c))), o),
-        );
+    let (names, mut fns): (Vec<&'static str>, Vec<&mut dyn FnMut()>) = fast.into_iter().unzip();
+    for (name, secs) in names.into_iter().zip(time_interleaved(&mut fns, o)) {
+        record(name, secs);
     }
     let gpu = gpu.filter(|g| o.wants("wgpu") && c.m.max(c.k).max(c.n) <= g.max_dim);
     if let Some(g) = gpu {

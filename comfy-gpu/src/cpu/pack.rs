@@ -92,15 +92,23 @@ pub fn sliver_at(s: usize, (p0, kc): (usize, usize), outer: usize, w: usize) -> 
 /// threads when `parallel`.
 pub fn pack<const W: usize>(dst: &mut [f32], op: Operand<'_>, blocks: KBlocks, parallel: bool) {
     let padded = op.outer.div_ceil(W) * W;
+    // Slivers per job: at most SLIVERS_PER_TASK, and few enough that every thread gets one
+    // when a block has few slivers (7 slivers on 2 threads: 4 + 3, not one job of 7).
+    let per_job = if parallel {
+        (padded / W)
+            .div_ceil(rayon::current_num_threads())
+            .clamp(1, SLIVERS_PER_TASK)
+    } else {
+        SLIVERS_PER_TASK
+    };
     // One job per group of slivers of one k block: `(p0, kc, first row/column, output)`.
-    let mut jobs = Vec::with_capacity(blocks.k.div_ceil(blocks.step) * padded.div_ceil(W * SLIVERS_PER_TASK));
+    let mut jobs = Vec::with_capacity(blocks.k.div_ceil(blocks.step) * padded.div_ceil(W * per_job));
     let mut rest = dst;
     for (p0, kc) in blocks.iter() {
         let (section, tail) = rest.split_at_mut(padded * kc);
         rest = tail;
-        let group = W * kc * SLIVERS_PER_TASK;
-        for (g, out) in section.chunks_mut(group).enumerate() {
-            jobs.push((p0, kc, g * SLIVERS_PER_TASK * W, out));
+        for (g, out) in section.chunks_mut(W * kc * per_job).enumerate() {
+            jobs.push((p0, kc, g * per_job * W, out));
         }
     }
     let one = |(p0, kc, first, out): (usize, usize, usize, &mut [f32])| pack_group::<W>(out, op, first, p0, kc);
