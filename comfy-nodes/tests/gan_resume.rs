@@ -2,52 +2,22 @@
 //! state gives exactly the losses and weights of a run that was never stopped; a state that
 //! does not fit the run is refused with a message and changes nothing; a NaN stop names the
 //! last good state.
-use comfy_core::{Activation, Backend, Mlp, Tensor};
-use comfy_gpu::CpuBackend;
+mod gan_support;
+
+use comfy_core::Tensor;
 use comfy_nodes::checkpoint::{save_params, CheckpointError};
-use comfy_nodes::dataset::{bundled_mnist_dir, load_mnist, DataLoader, LoaderConfig, PixelScale, Split};
-use comfy_nodes::gan::{Checkpointing, GanTrainConfig, GanTrainer, Network, StepReport, TrainError, TrainObserver};
+use comfy_nodes::dataset::DataLoader;
+use comfy_nodes::gan::{Checkpointing, GanTrainer, StepReport, TrainError, TrainObserver};
+use gan_support::{cpu_trainer, small_gan, test_digits};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-fn networks(hidden: usize) -> (Network, Network) {
-    let g = Mlp {
-        sizes: vec![16, hidden, 784],
-        hidden: Activation::LeakyRelu(0.2),
-        output: Activation::Tanh,
-    };
-    let d = Mlp {
-        sizes: vec![784, hidden, 1],
-        hidden: Activation::LeakyRelu(0.2),
-        output: Activation::Identity,
-    };
-    (Network::new(g, 5).unwrap(), Network::new(d, 6).unwrap())
-}
 
 fn loader(batch: usize) -> DataLoader {
-    let data = Arc::new(load_mnist(&bundled_mnist_dir(), Split::Test).unwrap());
-    let config = LoaderConfig {
-        batch_size: batch,
-        shuffle: true,
-        seed: 3,
-        drop_last: true,
-        scale: PixelScale::MinusOneToOne,
-    };
-    DataLoader::new(data, config).unwrap()
+    test_digits(batch, 3)
 }
 
 fn trainer(epochs: usize, seed: u64, hidden: usize) -> GanTrainer {
-    let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new());
-    let (g, d) = networks(hidden);
-    let config = GanTrainConfig {
-        epochs,
-        seed,
-        lr_g: 1e-3,
-        lr_d: 1e-3,
-        ..Default::default()
-    };
-    GanTrainer::new(g, d, backend, config).unwrap()
+    cpu_trainer(small_gan(hidden, 5), epochs, seed, 1e-3)
 }
 
 /// Asks to stop once `after` steps have been taken.

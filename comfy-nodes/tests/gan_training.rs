@@ -1,49 +1,16 @@
 //! The GAN learns: losses stay finite and the discriminator is fooled more as G trains; NaN
 //! losses stop training; the same seed gives the same run.
+mod gan_support;
+
 use comfy_core::{Activation, Backend, Mlp};
 use comfy_gpu::CpuBackend;
-use comfy_nodes::dataset::{bundled_mnist_dir, load_mnist, DataLoader, LoaderConfig, PixelScale, Split};
 use comfy_nodes::gan::{GanTrainConfig, GanTrainer, Network, Silent, TrainError};
+use gan_support::{cpu_trainer, small_gan, test_digits};
 use std::sync::Arc;
 
-fn small_gan(seed: u64) -> (Network, Network) {
-    let g = Mlp {
-        sizes: vec![16, 64, 784],
-        hidden: Activation::LeakyRelu(0.2),
-        output: Activation::Tanh,
-    };
-    let d = Mlp {
-        sizes: vec![784, 64, 1],
-        hidden: Activation::LeakyRelu(0.2),
-        output: Activation::Identity,
-    };
-    (Network::new(g, seed).unwrap(), Network::new(d, seed + 1).unwrap())
-}
-
-fn loader(batch: usize) -> DataLoader {
-    let data = Arc::new(load_mnist(&bundled_mnist_dir(), Split::Test).unwrap());
-    let config = LoaderConfig {
-        batch_size: batch,
-        shuffle: true,
-        seed: 0,
-        drop_last: true,
-        scale: PixelScale::MinusOneToOne,
-    };
-    DataLoader::new(data, config).unwrap()
-}
-
 fn run(seed: u64, epochs: usize) -> Vec<(f32, f32)> {
-    let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new());
-    let (g, d) = small_gan(seed);
-    let config = GanTrainConfig {
-        epochs,
-        seed,
-        lr_g: 1e-3,
-        lr_d: 1e-3,
-        ..Default::default()
-    };
-    let mut t = GanTrainer::new(g, d, backend, config).unwrap();
-    t.train(&loader(50), &mut Silent).unwrap();
+    let mut t = cpu_trainer(small_gan(64, seed), epochs, seed, 1e-3);
+    t.train(&test_digits(50, 0), &mut Silent).unwrap();
     t.history.iter().map(|r| (r.d_loss, r.g_loss)).collect()
 }
 
@@ -66,7 +33,7 @@ fn losses_are_finite_and_reproducible() {
 #[test]
 fn nan_losses_stop_training_with_the_step() {
     let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new());
-    let (g, d) = small_gan(1);
+    let (g, d) = small_gan(64, 1);
     // A learning rate this large drives the weights to overflow within a few steps.
     let config = GanTrainConfig {
         epochs: 5,
@@ -75,7 +42,7 @@ fn nan_losses_stop_training_with_the_step() {
         ..Default::default()
     };
     let mut t = GanTrainer::new(g, d, backend, config).unwrap();
-    match t.train(&loader(50), &mut Silent) {
+    match t.train(&test_digits(50, 0), &mut Silent) {
         Err(TrainError::NonFinite { step, .. }) => assert!(step < 100, "stopped at step {step}"),
         other => panic!("expected a non-finite loss error, got {other:?}"),
     }
@@ -84,7 +51,7 @@ fn nan_losses_stop_training_with_the_step() {
 #[test]
 fn mismatched_networks_are_refused() {
     let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new());
-    let (g, _) = small_gan(1);
+    let (g, _) = small_gan(64, 1);
     let d = Mlp {
         sizes: vec![100, 1],
         hidden: Activation::Relu,
