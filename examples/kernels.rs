@@ -257,7 +257,15 @@ fn measure(c: Case, o: &Options, gpu: Option<&Gpu>) -> Result<Vec<Figure>, Error
 /// `max |got − want| / max |want|`, as text.
 fn relative_difference(got: &[f32], want: &[f32]) -> String {
     let scale = want.iter().fold(0f32, |m, x| m.max(x.abs())).max(f32::MIN_POSITIVE);
-    let diff = got.iter().zip(want).fold(0f32, |m, (a, b)| m.max((a - b).abs()));
+    // A NaN or infinite difference counts as infinite (f32::max would pass over a NaN).
+    let diff = got.iter().zip(want).fold(0f32, |m, (a, b)| {
+        let d = (a - b).abs();
+        if d.is_finite() {
+            m.max(d)
+        } else {
+            f32::INFINITY
+        }
+    });
     format!("max |wgpu − cpu| / max |cpu| = {:.2e}", diff / scale)
 }
 

@@ -48,6 +48,7 @@ fn main() -> ExitCode {
         }
     };
     let started = std::time::Instant::now();
+    let run_started = std::time::SystemTime::now();
     match run_on_console(&graph, backend, settings.seed) {
         Ok(_) => {
             let secs = started.elapsed().as_secs_f64();
@@ -59,17 +60,39 @@ fn main() -> ExitCode {
         }
         Err(code) => {
             let state = training_state_path(&settings.out_dir);
-            if code == ExitCode::from(130) && std::path::Path::new(&state).is_file() {
+            if code == ExitCode::from(130) && written_since(&state, run_started) {
                 let mut args: Vec<String> = std::env::args().skip(1).collect();
                 if let Some(i) = args.iter().position(|a| a == "--resume") {
                     args.drain(i..(i + 2).min(args.len()));
                 }
+                args.extend(["--resume".to_string(), state.clone()]);
+                let command: Vec<String> = args.iter().map(|a| shell_quoted(a)).collect();
                 eprintln!(
-                    "the training state is saved in {state}; to continue:\n  cargo run --release --example mnist_gan -- {}--resume {state}",
-                    args.iter().map(|a| format!("{a} ")).collect::<String>()
+                    "the training state is saved in {state}; to continue:\n  cargo run --release --example mnist_gan -- {}",
+                    command.join(" ")
                 );
             }
             code
         }
+    }
+}
+
+/// Whether `path` is a file written at or after `since` (this run's state, not an older one).
+fn written_since(path: &str, since: std::time::SystemTime) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .is_ok_and(|modified| modified >= since)
+}
+
+/// `arg` as one shell word: unchanged when it is plain, else in single quotes.
+fn shell_quoted(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if plain {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
     }
 }

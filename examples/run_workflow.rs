@@ -21,7 +21,7 @@ use comfy::core::{
     Backend, Executor, Graph, Registry, RunError, RunOptions, RunReport, RunStatus, ValidationErrors, WorkflowError,
 };
 use comfy::gpu::{select, select_from_env, DeviceChoice};
-use comfy::nodes::cli::cancel_on_ctrl_c;
+use comfy::nodes::cli::{cancel_on_ctrl_c, release_ctrl_c};
 use comfy::nodes::console::ConsoleObserver;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -93,7 +93,9 @@ fn run_file(registry: &Registry, file: &str, args: &Args) -> ExitCode {
         cancel: cancel_on_ctrl_c(),
         ..RunOptions::default()
     };
-    match executor.run_with(registry, &graph, &options, &mut ConsoleObserver::new()) {
+    let result = executor.run_with(registry, &graph, &options, &mut ConsoleObserver::new());
+    release_ctrl_c();
+    match result {
         Ok(report) if report.status() == RunStatus::Completed => {
             print_outputs(&graph, registry, &report);
             ExitCode::SUCCESS

@@ -151,10 +151,12 @@ fn sigkill_at_any_moment_leaves_a_loadable_training_state() {
         let status = child.wait().expect("child ends");
         assert!(!status.success(), "round {round}: the child was not killed ({status})");
         if round % 2 == 0 {
-            assert!(
-                !temporaries(&out).is_empty(),
-                "round {round}: the kill did not land mid-write"
-            );
+            // This child's own temporary is there: the kill landed mid-write.
+            let own = format!(".training_state.safetensors.{}.", child.id());
+            let mid_write = temporaries(&out)
+                .iter()
+                .any(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&own)));
+            assert!(mid_write, "round {round}: the kill did not land mid-write");
         }
         if state.is_file() {
             let steps = load_state(&out);
@@ -189,6 +191,7 @@ fn sigint_stops_at_a_step_boundary_saves_and_exits_130() {
     );
     let after_epoch = load_state(&out);
     std::thread::sleep(Duration::from_millis(300));
+    let interrupted = std::time::SystemTime::now();
     let pid = libc::pid_t::try_from(child.id()).expect("a pid");
     // SAFETY: kill(2) with a live child's pid and a valid signal number; no memory is shared.
     let sent = unsafe { libc::kill(pid, libc::SIGINT) };
@@ -209,6 +212,18 @@ fn sigint_stops_at_a_step_boundary_saves_and_exits_130() {
         output.1
     );
     assert!(output.1.contains("stopping at the next step boundary"), "{}", output.1);
+    // The state was written on stopping: after the signal, and holding more steps than the
+    // state of the epoch seen before it.
+    let modified = std::fs::metadata(&state)
+        .and_then(|m| m.modified())
+        .expect("state mtime");
+    // (File times come from a coarser clock than SystemTime::now: allow it 100 ms. The
+    // epoch's state was written at least 300 ms before the signal.)
+    let margin = Duration::from_millis(100);
+    assert!(
+        modified + margin >= interrupted,
+        "the state was not written after the interrupt"
+    );
     let steps = load_state(&out);
     assert!(
         steps > after_epoch,

@@ -21,6 +21,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod atomic;
 mod backend;
 mod context;
 mod error;

@@ -123,9 +123,7 @@ pub fn run_on_console(graph: &Graph, backend: Arc<dyn Backend>, seed: u64) -> Re
         ..RunOptions::default()
     };
     let result = executor.run_with(&registry, graph, &options, &mut ConsoleObserver::new());
-    if let Ok(mut current) = CURRENT_RUN.lock() {
-        *current = None;
-    }
+    release_ctrl_c();
     match result {
         Ok(report) if report.status() == RunStatus::Completed => Ok(report),
         Ok(_) => {
@@ -152,7 +150,7 @@ pub fn cancel_on_ctrl_c() -> CancelToken {
             let current = CURRENT_RUN.lock().ok().and_then(|c| c.clone());
             match current {
                 Some(token) if !token.is_cancelled() => {
-                    eprintln!("\nstopping at the next step boundary and saving (Ctrl-C again to quit at once)");
+                    eprintln!("\nstopping at the next step boundary (Ctrl-C again to quit at once)");
                     token.cancel();
                 }
                 _ => std::process::exit(130),
@@ -167,6 +165,13 @@ pub fn cancel_on_ctrl_c() -> CancelToken {
         *current = Some(token.clone());
     }
     token
+}
+
+/// Ends the run [`cancel_on_ctrl_c`] gave a token for: from now on Ctrl-C ends the process.
+pub fn release_ctrl_c() {
+    if let Ok(mut current) = CURRENT_RUN.lock() {
+        *current = None;
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,10 @@
 //! report. [`register_all`] adds every node to a registry.
 #![warn(missing_docs)]
 
-pub mod atomic;
+/// Atomic file writes (from comfy-core, where workflows are saved the same way).
+pub mod atomic {
+    pub use comfy_core::atomic::atomic_write;
+}
 pub mod autoencoder;
 pub mod checkpoint;
 pub mod cli;

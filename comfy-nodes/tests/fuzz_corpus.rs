@@ -1,6 +1,7 @@
 //! The fuzz targets' seed corpus (`fuzz/corpus/<target>/`) and every input a fuzzer found a
 //! crash, hang or leak with (`fuzz/regressions/<target>/`), run through the same checks on
-//! stable Rust: each must give an answer, not a panic.
+//! stable Rust: each must give an answer, not a panic. (A hang would show as this test not
+//! finishing; leaks are the fuzzer's to find, under its sanitizer.)
 use comfy_nodes::fuzz_checks;
 use std::path::{Path, PathBuf};
 

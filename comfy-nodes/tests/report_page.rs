@@ -203,7 +203,7 @@ fn a_cancelled_training_leaves_a_stopped_page_that_does_not_reload() {
     assert!(matches!(err, NodeError::Cancelled), "{err}");
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
     assert!(html.contains(
-        r#"data-state="stopped">Stopped: training stopped before step 0; no training state was written in this run</p>"#
+        r#"data-state="stopped">Stopped: training stopped before step 0; no training state was written (no checkpoint path was set)</p>"#
     ));
     assert!(!html.contains("http-equiv=\"refresh\""));
     std::fs::remove_dir_all(&dir).unwrap();

@@ -196,10 +196,12 @@ impl Graph {
         Self::from_json(&text)
     }
 
-    /// Writes the workflow to a file.
+    /// Writes the workflow to a file, atomically (a temporary file renamed into place; see
+    /// [`crate::atomic::atomic_write`]), creating missing parent folders.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), WorkflowError> {
         let path = path.as_ref();
-        std::fs::write(path, self.to_json()? + "\n").map_err(|error| WorkflowError::Io {
+        let text = self.to_json()? + "\n";
+        crate::atomic::atomic_write(path, text.as_bytes()).map_err(|error| WorkflowError::Io {
             path: path.display().to_string(),
             error,
         })

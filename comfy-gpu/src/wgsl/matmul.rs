@@ -3,14 +3,23 @@ use super::backend::{backend_error, gpu, Inner};
 use super::kernels::{unary_code, Kernel, MatmulParams, MatmulVariant};
 use comfy_core::{matmul_dims, Result, Shape, Tensor, UnaryOp};
 
-/// Rows and columns of C per workgroup (`TILE` in matmul.wgsl): 64, or 128 for a wide tile.
+/// Rows and columns of C per workgroup (`TILE` in matmul.wgsl) of the narrow tile; a wide tile
+/// is twice that.
 const TILE: u64 = 64;
 
-/// Whether a product of `m × n` outputs uses 128 × 128 tiles. `COMFY_MATMUL_TILE=64|128`
-/// forces one size (for benchmarks); otherwise products of at least `WIDE_MIN_OUTPUTS` outputs
-/// use the wide tile, which needs fewer loads per multiply-add but yields a quarter as many
-/// workgroups.
-fn wide_tile(m: usize, n: usize) -> bool {
+/// Whether a product of `m × n` outputs uses 128 × 128 tiles: only where the device allows
+/// 16 × 16 invocations and the wide slabs' 16.5 KiB of workgroup memory (more than WebGPU's
+/// and Vulkan's guaranteed minimums). Then `COMFY_MATMUL_TILE=64|128` forces one size (for
+/// benchmarks); otherwise products of at least `WIDE_MIN_OUTPUTS` outputs use the wide tile,
+/// which needs fewer loads per multiply-add but yields a quarter as many workgroups.
+fn wide_tile(m: usize, n: usize, limits: &wgpu::Limits) -> bool {
+    let fits = limits.max_compute_invocations_per_workgroup >= 256
+        && limits.max_compute_workgroup_size_x >= 16
+        && limits.max_compute_workgroup_size_y >= 16
+        && limits.max_compute_workgroup_storage_size >= WIDE_WORKGROUP_BYTES;
+    if !fits {
+        return false;
+    }
     static FORCED: std::sync::OnceLock<Option<bool>> = std::sync::OnceLock::new();
     let forced = FORCED.get_or_init(|| match std::env::var("COMFY_MATMUL_TILE").as_deref() {
         Ok("128") => Some(true),
@@ -22,6 +31,8 @@ fn wide_tile(m: usize, n: usize) -> bool {
 
 /// See [`wide_tile`].
 const WIDE_MIN_OUTPUTS: usize = 2048 * 2048;
+/// Workgroup memory of the wide tile: the A slab (512 vec4s) and the padded B slab (544).
+const WIDE_WORKGROUP_BYTES: u32 = (512 + 544) * 16;
 
 /// What a product adds after `op(a) · op(b)`.
 pub(crate) struct Epilogue<'a> {
@@ -56,7 +67,7 @@ impl Inner {
             vec_b: if tb { k % 4 == 0 } else { n % 4 == 0 },
             bias: bias.is_some(),
             act,
-            wide: wide_tile(m, n),
+            wide: wide_tile(m, n, &self.gpu.limits),
         };
         let params = MatmulParams {
             m: m as u32,

@@ -204,7 +204,7 @@ fn read_image(path: &Path, o: &FolderOptions) -> Result<Vec<u8>, DatasetError> {
     if bytes.len() as u64 > MAX_DECODE_BYTES {
         return Err(format(
             path,
-            format!("the file is larger than {MAX_DECODE_BYTES} bytes"),
+            format!("the file is larger than {} MiB", MAX_DECODE_BYTES >> 20),
         ));
     }
     decode_image(&bytes, path, o)
@@ -255,7 +255,8 @@ fn decode(bytes: &[u8], path: &Path) -> Result<DynamicImage, DatasetError> {
         image::ImageError::Limits(_) => format(
             path,
             format!(
-                "the image is over the limits of {MAX_IMAGE_SIDE} pixels a side and {MAX_DECODE_BYTES} bytes to decode"
+                "the image is over the limits of {MAX_IMAGE_SIDE} pixels a side and {} MiB to decode",
+                MAX_DECODE_BYTES >> 20
             ),
         ),
         other => format(path, format!("cannot decode the image: {other}")),

@@ -110,7 +110,7 @@ impl GanTrainer {
         let be = self.backend.clone();
         let mut restored = Vec::new();
         for (prefix, net) in NETWORKS.iter().zip([&self.generator, &self.discriminator]) {
-            let params = restore_params(path, &net.params, take(prefix))?;
+            let params = restore_params(path, &net.params, prefix, take(prefix))?;
             let adam = restore_adam(
                 path,
                 prefix,
@@ -189,6 +189,36 @@ impl GanTrainer {
     }
 }
 
+/// `err` naming its tensor as the file does, `group/name` (`generator/0.weight`,
+/// `discriminator.adam_m/2.bias`), so that a message says which network and which part.
+fn in_group(err: CheckpointError, group: &str) -> CheckpointError {
+    let named = |key: String| format!("{group}/{key}");
+    match err {
+        CheckpointError::MissingKey { path, key, expected } => CheckpointError::MissingKey {
+            path,
+            key: named(key),
+            expected,
+        },
+        CheckpointError::UnexpectedKey { path, key, found } => CheckpointError::UnexpectedKey {
+            path,
+            key: named(key),
+            found,
+        },
+        CheckpointError::ShapeMismatch {
+            path,
+            key,
+            expected,
+            found,
+        } => CheckpointError::ShapeMismatch {
+            path,
+            key: named(key),
+            expected,
+            found,
+        },
+        other => other,
+    }
+}
+
 /// `t` in host memory (read back from the device if it lives there).
 fn on_host(be: &dyn Backend, t: &Tensor, path: &Path) -> Result<Tensor, CheckpointError> {
     if t.host_data().is_some() {
@@ -203,8 +233,13 @@ fn on_host(be: &dyn Backend, t: &Tensor, path: &Path) -> Result<Tensor, Checkpoi
 
 /// A network's parameters from the file's tensors, which must match `model` exactly; in the
 /// model's order.
-fn restore_params(path: &Path, model: &ParamStore, file: Vec<(String, Tensor)>) -> Result<ParamStore, CheckpointError> {
-    check_params(path, model, &file)?;
+fn restore_params(
+    path: &Path,
+    model: &ParamStore,
+    group: &str,
+    file: Vec<(String, Tensor)>,
+) -> Result<ParamStore, CheckpointError> {
+    check_params(path, model, &file).map_err(|e| in_group(e, group))?;
     let mut file: HashMap<String, Tensor> = file.into_iter().collect();
     let mut params = ParamStore::new();
     for (name, _) in model.iter() {
@@ -228,8 +263,8 @@ fn restore_adam(
     if m.is_empty() && v.is_empty() {
         return Ok(Vec::new());
     }
-    check_params(path, model, &m)?;
-    check_params(path, model, &v)?;
+    check_params(path, model, &m).map_err(|e| in_group(e, &format!("{prefix}.adam_m")))?;
+    check_params(path, model, &v).map_err(|e| in_group(e, &format!("{prefix}.adam_v")))?;
     let v: HashMap<String, Tensor> = v.into_iter().collect();
     let mut out = Vec::new();
     for (name, m) in m {

@@ -109,11 +109,19 @@ fn last_good(saved: &Option<SavedState>) -> String {
     }
 }
 
+/// "the training state is saved in …" or "no training state was written".
+fn saved_on_stop(saved: &Option<SavedState>) -> String {
+    match saved {
+        Some(s) => format!("the training state is saved in {s}"),
+        None => "no training state was written (no checkpoint path was set)".into(),
+    }
+}
+
 /// Why training stopped early.
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
     /// A loss became NaN or infinite; the update that would have used it was not applied.
-    #[error("{which} loss became {value} at step {step} (epoch {epoch}); training stopped before updating the weights with it; {}", last_good(last_checkpoint))]
+    #[error("{which} loss became {value} at step {step} (epoch {}); training stopped before updating the weights with it; {}", .epoch + 1, last_good(.last_checkpoint))]
     NonFinite {
         /// `discriminator` or `generator`.
         which: &'static str,
@@ -121,13 +129,13 @@ pub enum TrainError {
         value: f32,
         /// Global step.
         step: usize,
-        /// Epoch.
+        /// Epoch (0-based; the message counts from 1, as the progress line does).
         epoch: usize,
         /// The newest complete training state, if checkpointing is on and one was written.
         last_checkpoint: Option<SavedState>,
     },
     /// The observer asked to stop; with checkpointing on, the state was saved first.
-    #[error("training stopped before step {step}; {}", last_good(checkpoint))]
+    #[error("training stopped before step {step}; {}", saved_on_stop(.checkpoint))]
     Cancelled {
         /// The first step not taken.
         step: usize,

@@ -90,7 +90,8 @@ impl Node for GanTrainerNode {
         let mut report = RunReporter::new(TrainingRun::gan(&config, &loader, &ctx.backend().name()), report_dir);
         let mut trainer =
             GanTrainer::new(generator, discriminator, ctx.backend().clone(), config).map_err(train_error)?;
-        let per_epoch = loader.batches_per_epoch();
+        // As `GanTrainer::train` counts them (a loader always has at least one batch).
+        let per_epoch = loader.batches_per_epoch().max(1);
         let resume_from = inputs.string("resume_from")?;
         if !resume_from.is_empty() {
             trainer
@@ -114,10 +115,15 @@ impl Node for GanTrainerNode {
             backend: trainer.backend().clone(),
             report,
             report_error: None,
+            picture_error: None,
         };
         let trained = trainer.train(&loader, &mut observer);
         if let Err(TrainError::Cancelled { .. }) = &trained {
-            observer.save_pictures_so_far(&trainer)?;
+            // The state is saved already; a picture that cannot be written is reported on the
+            // page and does not turn the stop into a failure.
+            if let Err(e) = observer.save_pictures_so_far(&trainer) {
+                observer.picture_error = Some(e.to_string());
+            }
         }
         let run = observer.finish_report(&trained);
         trained.map_err(train_error)?;
@@ -157,6 +163,8 @@ struct NodeObserver<'c, 'a> {
     /// The run's report page (when the node has a `report_dir`) and its first write error.
     report: RunReporter,
     report_error: Option<ReportError>,
+    /// Why the pictures of a stopped run could not be written, if they could not.
+    picture_error: Option<String>,
 }
 
 impl NodeObserver<'_, '_> {
@@ -182,9 +190,10 @@ impl NodeObserver<'_, '_> {
     /// Writes the live report page a last time ("finishing", or "stopped" after an error) and
     /// returns the run, or the first error writing the page.
     fn finish_report(self, trained: &Result<(), TrainError>) -> Result<TrainingRun, NodeError> {
-        let state = match trained {
-            Ok(()) => RunState::Finishing,
-            Err(e) => RunState::Stopped(e.to_string()),
+        let state = match (trained, &self.picture_error) {
+            (Ok(()), _) => RunState::Finishing,
+            (Err(e), None) => RunState::Stopped(e.to_string()),
+            (Err(e), Some(p)) => RunState::Stopped(format!("{e}; the pictures so far could not be written: {p}")),
         };
         let run = self.report.finish(state);
         if let Some(e) = self.report_error {

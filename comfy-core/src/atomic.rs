@@ -43,9 +43,12 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// Removes `.NAME.PID.N.tmp` files in `dir` whose process is gone (Linux: no `/proc/PID`).
+/// Removes `.NAME.PID.N.tmp` files in `dir` whose process is gone (Linux: no `/proc/PID`,
+/// where `/proc/self` shows that `/proc` is there to ask). A writer in another PID namespace
+/// (another container sharing the folder) cannot be seen this way; do not share one output
+/// folder between containers.
 fn remove_orphans(dir: &Path, name: &str) {
-    if !cfg!(target_os = "linux") {
+    if !cfg!(target_os = "linux") || !Path::new("/proc/self").exists() {
         return;
     }
     let Ok(entries) = std::fs::read_dir(dir) else { return };
