@@ -17,11 +17,7 @@ use comfy::nodes::pipelines::TrainSettings;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let flags = train_flags_or_exit("autoencoder");
-    if flags.resume.is_some() {
-        eprintln!("error: --resume is for the GAN main job (mnist_gan); the autoencoder example starts afresh");
-        return ExitCode::from(2);
-    }
+    let flags = train_flags_or_exit("autoencoder", false);
     let settings = flags.apply(TrainSettings::autoencoder());
     let backend = match backend_for(flags.device) {
         Ok(b) => b,

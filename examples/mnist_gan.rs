@@ -21,7 +21,7 @@ use comfy::nodes::pipelines::{mnist_gan_graph, training_state_path, TrainSetting
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let flags = train_flags_or_exit("mnist_gan");
+    let flags = train_flags_or_exit("mnist_gan", true);
     let settings = flags.apply(TrainSettings::mnist_gan());
     let backend = match backend_for(flags.device) {
         Ok(b) => b,

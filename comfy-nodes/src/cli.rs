@@ -47,9 +47,10 @@ impl TrainFlags {
     }
 }
 
-/// The usage line of an example called `name`.
-pub fn usage(name: &str) -> String {
-    format!("usage: {name} [--epochs N] [--batch-size N] [--lr X] [--seed N] [--device cpu|gpu|auto] [--data DIR] [--out DIR] [--resume FILE]")
+/// The usage line of an example called `name` (with `--resume` when it can resume).
+pub fn usage(name: &str, resumable: bool) -> String {
+    let resume = if resumable { " [--resume FILE]" } else { "" };
+    format!("usage: {name} [--epochs N] [--batch-size N] [--lr X] [--seed N] [--device cpu|gpu|auto] [--data DIR] [--out DIR]{resume}")
 }
 
 /// Parses the flags; `Ok(None)` when `--help` was asked for, `Err` with a message for bad input.
@@ -87,16 +88,23 @@ pub fn parse_train_flags(mut args: impl Iterator<Item = String>) -> Result<Optio
 }
 
 /// Parses `std::env::args()` for the example `name`: prints the usage and exits 0 on `--help`,
-/// prints the error and the usage and exits 2 on bad input.
-pub fn train_flags_or_exit(name: &str) -> TrainFlags {
-    match parse_train_flags(std::env::args().skip(1)) {
+/// prints the error and the usage and exits 2 on bad input — `--resume` included, unless the
+/// example is `resumable`.
+pub fn train_flags_or_exit(name: &str, resumable: bool) -> TrainFlags {
+    let parsed = parse_train_flags(std::env::args().skip(1)).and_then(|flags| match flags {
+        Some(f) if f.resume.is_some() && !resumable => {
+            Err(format!("--resume: {name} has no training state to resume from"))
+        }
+        other => Ok(other),
+    });
+    match parsed {
         Ok(Some(flags)) => flags,
         Ok(None) => {
-            println!("{}", usage(name));
+            println!("{}", usage(name, resumable));
             std::process::exit(0);
         }
         Err(msg) => {
-            eprintln!("error: {msg}\n{}", usage(name));
+            eprintln!("error: {msg}\n{}", usage(name, resumable));
             std::process::exit(2);
         }
     }
