@@ -12,48 +12,27 @@
 //! error per pixel over the 1,000 test digits (pixels in 0..1).
 use comfy::core::{Graph, RunReport};
 use comfy::nodes::autoencoder::autoencoder_graph;
-use comfy::nodes::cli::{backend_for, run_on_console, train_flags_or_exit};
+use comfy::nodes::cli::prepare_training;
 use comfy::nodes::pipelines::TrainSettings;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let flags = train_flags_or_exit("autoencoder", false);
-    let settings = flags.apply(TrainSettings::autoencoder());
-    let backend = match backend_for(flags.device) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
+    // The pipeline built from the built-in nodes (the same graph as examples/workflows/autoencoder.json).
+    let example = match prepare_training(
+        "autoencoder",
+        "the MNIST autoencoder",
+        false,
+        TrainSettings::autoencoder(),
+        autoencoder_graph,
+    ) {
+        Ok(example) => example,
+        Err(code) => return code,
     };
-    eprintln!(
-        "training the MNIST autoencoder for {} epochs, batch {}, lr {}, seed {} on `{}` → {}",
-        settings.epochs,
-        settings.batch_size,
-        settings.lr,
-        settings.seed,
-        backend.name(),
-        settings.out_dir
-    );
-    // Build the pipeline from the built-in nodes (the same graph as examples/workflows/autoencoder.json).
-    let graph = match autoencoder_graph(&settings) {
-        Ok(g) => g,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let started = std::time::Instant::now();
-    let report = match run_on_console(&graph, backend, settings.seed) {
+    let report = match example.run() {
         Ok(report) => report,
         Err(code) => return code,
     };
-    let secs = started.elapsed().as_secs_f64();
-    eprintln!(
-        "finished in {secs:.1}s; pictures and checkpoints are in {}",
-        settings.out_dir
-    );
-    match test_error(&graph, &report) {
+    match test_error(&example.graph, &report) {
         Some(mse) => println!("test-set reconstruction error (1,000 digits): MSE {mse:.5} per pixel (pixels in 0..1)"),
         None => eprintln!("warning: the graph gave no reconstruction error"),
     }

@@ -16,51 +16,28 @@
 //! (`interrupted_samples.png`, `interrupted_loss_curve.png`) and exits with 130, printing the
 //! command that continues the run; `--resume FILE` continues it and, with the same flags,
 //! gives the same losses as a run that was never stopped.
-use comfy::nodes::cli::{backend_for, run_on_console, train_flags_or_exit};
+use comfy::nodes::cli::prepare_training;
 use comfy::nodes::pipelines::{mnist_gan_graph, training_state_path, TrainSettings};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let flags = train_flags_or_exit("mnist_gan", true);
-    let settings = flags.apply(TrainSettings::mnist_gan());
-    let backend = match backend_for(flags.device) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
+    // The pipeline built from the built-in nodes (the same graph as examples/workflows/mnist_gan.json).
+    let example = match prepare_training(
+        "mnist_gan",
+        "the MNIST GAN",
+        true,
+        TrainSettings::mnist_gan(),
+        mnist_gan_graph,
+    ) {
+        Ok(example) => example,
+        Err(code) => return code,
     };
-    eprintln!(
-        "training the MNIST GAN for {} epochs, batch {}, lr {}, seed {} on `{}` → {}",
-        settings.epochs,
-        settings.batch_size,
-        settings.lr,
-        settings.seed,
-        backend.name(),
-        settings.out_dir
-    );
-    // Build the pipeline from the built-in nodes (the same graph as examples/workflows/mnist_gan.json).
-    let graph = match mnist_gan_graph(&settings) {
-        Ok(g) => g,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let started = std::time::Instant::now();
-    let run_started = std::time::SystemTime::now();
-    match run_on_console(&graph, backend, settings.seed) {
-        Ok(_) => {
-            let secs = started.elapsed().as_secs_f64();
-            eprintln!(
-                "finished in {secs:.1}s; pictures and checkpoints are in {}",
-                settings.out_dir
-            );
-            ExitCode::SUCCESS
-        }
+    let started = std::time::SystemTime::now();
+    match example.run() {
+        Ok(_) => ExitCode::SUCCESS,
         Err(code) => {
-            let state = training_state_path(&settings.out_dir);
-            if code == ExitCode::from(130) && written_since(&state, run_started) {
+            let state = training_state_path(&example.settings.out_dir);
+            if code == ExitCode::from(130) && written_since(&state, started) {
                 let mut args: Vec<String> = std::env::args().skip(1).collect();
                 if let Some(i) = args.iter().position(|a| a == "--resume") {
                     args.drain(i..(i + 2).min(args.len()));

@@ -1,7 +1,7 @@
 //! What the training examples share: their command-line flags and running a graph on the console.
 use crate::console::ConsoleObserver;
 use crate::pipelines::TrainSettings;
-use comfy_core::{Backend, CancelToken, Executor, Graph, Registry, RunOptions, RunReport, RunStatus};
+use comfy_core::{Backend, CancelToken, Executor, Graph, GraphError, Registry, RunOptions, RunReport, RunStatus};
 use comfy_gpu::{select, select_from_env, DeviceChoice};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -115,6 +115,68 @@ pub fn backend_for(device: Option<DeviceChoice>) -> Result<Arc<dyn Backend>, com
     match device {
         Some(choice) => select(choice),
         None => select_from_env(DeviceChoice::Auto),
+    }
+}
+
+/// A training example ready to run: its settings (defaults with the flags applied), backend
+/// and graph.
+pub struct TrainingExample {
+    /// The defaults with the flags put in place.
+    pub settings: TrainSettings,
+    /// The backend `--device` (or `COMFY_DEVICE`, or `auto`) chose.
+    pub backend: Arc<dyn Backend>,
+    /// The pipeline built from the settings.
+    pub graph: Graph,
+}
+
+/// Sets up the training example `name`, which trains `what`: parses the flags (see
+/// [`train_flags_or_exit`]), opens the backend (exit code 1 if it cannot be), prints what will
+/// be trained where, and builds the graph with `build` (exit code 2 if it cannot be).
+pub fn prepare_training(
+    name: &str,
+    what: &str,
+    resumable: bool,
+    defaults: TrainSettings,
+    build: impl FnOnce(&TrainSettings) -> Result<Graph, GraphError>,
+) -> Result<TrainingExample, ExitCode> {
+    let flags = train_flags_or_exit(name, resumable);
+    let settings = flags.apply(defaults);
+    let backend = backend_for(flags.device).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(1)
+    })?;
+    eprintln!(
+        "training {what} for {} epochs, batch {}, lr {}, seed {} on `{}` → {}",
+        settings.epochs,
+        settings.batch_size,
+        settings.lr,
+        settings.seed,
+        backend.name(),
+        settings.out_dir
+    );
+    let graph = build(&settings).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    Ok(TrainingExample {
+        settings,
+        backend,
+        graph,
+    })
+}
+
+impl TrainingExample {
+    /// Runs the graph on the console ([`run_on_console`]) and says how long it took and where
+    /// the results are.
+    pub fn run(&self) -> Result<RunReport, ExitCode> {
+        let started = std::time::Instant::now();
+        let report = run_on_console(&self.graph, self.backend.clone(), self.settings.seed)?;
+        eprintln!(
+            "finished in {:.1}s; pictures and checkpoints are in {}",
+            started.elapsed().as_secs_f64(),
+            self.settings.out_dir
+        );
+        Ok(report)
     }
 }
 
