@@ -110,6 +110,11 @@ impl Adam {
         self.state.insert(name.into(), state);
     }
 
+    /// Forgets every parameter's state (the next step starts each afresh).
+    pub fn clear_state(&mut self) {
+        self.state.clear();
+    }
+
     /// Names with state, sorted.
     pub fn state_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.state.keys().cloned().collect();

@@ -108,19 +108,36 @@ impl GanTrainer {
         }
         let mut take = |group: &str| groups.remove(group).unwrap_or_default();
         let be = self.backend.clone();
-        let mut restored = Vec::new();
-        for (prefix, net) in NETWORKS.iter().zip([&self.generator, &self.discriminator]) {
-            let params = restore_params(path, &net.params, prefix, take(prefix))?;
-            let adam = restore_adam(
-                path,
-                prefix,
-                &net.params,
-                take(&format!("{prefix}.adam_m")),
-                take(&format!("{prefix}.adam_v")),
-                meta,
-            )?;
-            restored.push((params, adam));
-        }
+        let upload_err = |source| CheckpointError::Tensor {
+            path: path.into(),
+            source,
+        };
+        // A network's parameters and Adam state, checked against the model and uploaded to the
+        // backend (nothing is assigned until everything has been read).
+        let mut restore =
+            |prefix: &str, model: &ParamStore| -> Result<(ParamStore, Vec<(String, AdamState)>), CheckpointError> {
+                let mut params = restore_params(path, model, prefix, take(prefix))?;
+                params.upload(be.as_ref()).map_err(upload_err)?;
+                let adam = restore_adam(
+                    path,
+                    prefix,
+                    model,
+                    take(&format!("{prefix}.adam_m")),
+                    take(&format!("{prefix}.adam_v")),
+                    meta,
+                )?;
+                let adam = adam
+                    .into_iter()
+                    .map(|(name, st)| {
+                        let m = be.upload(&st.m).map_err(upload_err)?;
+                        let v = be.upload(&st.v).map_err(upload_err)?;
+                        Ok((name, AdamState { m, v, step: st.step }))
+                    })
+                    .collect::<Result<Vec<_>, CheckpointError>>()?;
+                Ok((params, adam))
+            };
+        let generator = restore(NETWORKS[0], &self.generator.params)?;
+        let discriminator = restore(NETWORKS[1], &self.discriminator.params)?;
         let mut history = HashMap::new();
         for (name, t) in take("history") {
             history.insert(name, t);
@@ -145,29 +162,16 @@ impl GanTrainer {
             return Err(incompatible(format!("unexpected tensors under `{group}/`")));
         }
 
-        // Everything fits: move it in.
-        let upload_err = |source| CheckpointError::Tensor {
-            path: path.into(),
-            source,
-        };
-        let mut restored = restored.into_iter();
-        for (net, opt) in [
-            (&mut self.generator, &mut self.opt_g),
-            (&mut self.discriminator, &mut self.opt_d),
+        // Everything fits and is on the backend: move it in (nothing below can fail).
+        for (net, opt, (params, adam)) in [
+            (&mut self.generator, &mut self.opt_g, generator),
+            (&mut self.discriminator, &mut self.opt_d, discriminator),
         ] {
-            let Some((mut params, adam)) = restored.next() else {
-                break;
-            };
-            params.upload(be.as_ref()).map_err(upload_err)?;
             net.params = params;
-            let mut fresh = comfy_core::Adam::new(opt.lr, opt.beta1, opt.beta2);
-            (fresh.eps, fresh.weight_decay) = (opt.eps, opt.weight_decay);
+            opt.clear_state();
             for (name, st) in adam {
-                let m = be.upload(&st.m).map_err(upload_err)?;
-                let v = be.upload(&st.v).map_err(upload_err)?;
-                fresh.set_state(name, AdamState { m, v, step: st.step });
+                opt.set_state(name, st);
             }
-            *opt = fresh;
         }
         self.history = d
             .into_iter()
