@@ -1,7 +1,7 @@
 //! Element-wise kernels: unary functions and their derivatives, broadcast binary ops, and
 //! binary cross-entropy with logits.
 use super::backend::{gpu, Inner};
-use super::kernels::{binary_code, unary_code, BinaryParams, Kernel, LenParams, UnaryParams};
+use super::kernels::{binary_code, BinaryParams, Kernel, LenParams, UnaryParams};
 use comfy_core::host::same_size;
 use comfy_core::{BinaryLayout, BinaryOp, Broadcast, Result, Tensor, UnaryOp};
 
@@ -22,12 +22,7 @@ impl Inner {
         let y = self.alloc(x.shape().clone())?;
         let len = x.numel();
         if len > 0 {
-            let (code, c) = unary_code(op);
-            let params = UnaryParams {
-                len: len as u32,
-                c,
-                _pad: [0; 2],
-            };
+            let (code, params) = UnaryParams::for_op(op, len);
             let buffers = [gpu(&x)?.buffer(), gpu(&y)?.buffer()];
             self.dispatch(Kernel::Unary(code), &buffers, &params, self.elementwise_grid(len)?)?;
         }
@@ -42,12 +37,7 @@ impl Inner {
         let dx = self.alloc(x.shape().clone())?;
         let len = x.numel();
         if len > 0 {
-            let (code, c) = unary_code(op);
-            let params = UnaryParams {
-                len: len as u32,
-                c,
-                _pad: [0; 2],
-            };
+            let (code, params) = UnaryParams::for_op(op, len);
             let buffers = [
                 gpu(&x)?.buffer(),
                 gpu(&y)?.buffer(),

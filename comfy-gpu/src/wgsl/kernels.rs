@@ -187,6 +187,20 @@ pub(crate) struct UnaryParams {
     pub _pad: [u32; 2],
 }
 
+impl UnaryParams {
+    /// The op code of `op` (for [`Kernel::Unary`] / [`Kernel::UnaryGrad`]) and the parameters
+    /// of a pass over `len` values.
+    pub(crate) fn for_op(op: UnaryOp, len: usize) -> (u32, Self) {
+        let (code, c) = unary_code(op);
+        let params = UnaryParams {
+            len: len as u32,
+            c,
+            _pad: [0; 2],
+        };
+        (code, params)
+    }
+}
+
 /// `binary.wgsl` `Params`; `lhs` and `rhs` are broadcast codes (0 full, 1 row, 2 col, 3 scalar).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
