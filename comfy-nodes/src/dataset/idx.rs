@@ -35,15 +35,17 @@ pub fn read_maybe_gzipped(path: &Path, limit: u64) -> Result<Vec<u8>, DatasetErr
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut head = [0u8; 2];
-    let n = (&file).take(2).read(&mut head).map_err(io)?;
-    let file = std::fs::File::open(path).map_err(io)?;
-    if n == 2 && head == GZIP_MAGIC {
-        return gunzip_bounded(file, limit, path);
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    // The first two bytes tell gzip from raw; they are put back in front of the rest.
+    let mut head = Vec::with_capacity(GZIP_MAGIC.len());
+    (&mut file).take(2).read_to_end(&mut head).map_err(io)?;
+    let gzipped = head == GZIP_MAGIC;
+    let whole = std::io::Cursor::new(head).chain(file);
+    if gzipped {
+        return gunzip_bounded(whole, limit, path);
     }
     let mut out = Vec::new();
-    file.take(limit + 1).read_to_end(&mut out).map_err(io)?;
+    whole.take(limit + 1).read_to_end(&mut out).map_err(io)?;
     check_limit(out, limit, path)
 }
 
