@@ -222,16 +222,12 @@ fn measure(c: Case, o: &Options, gpu: Option<&Gpu>) -> Result<Vec<Figure>, Error
     let mut run_cpu = || drop(cpu.matmul(&at, &bt, ta, tb));
     let mut run_ndarray = || drop(ndarray_dot(av, bv, c));
     let mut run_gemm = || drop(std::hint::black_box(gemm_crate(&ops.a, &ops.b, c)));
-    let mut fast: Vec<(&'static str, &mut dyn FnMut())> = Vec::new();
-    for (name, f) in [
-        ("cpu", &mut run_cpu as &mut dyn FnMut()),
+    let mut fast: Vec<(&'static str, &mut dyn FnMut())> = vec![
+        ("cpu", &mut run_cpu),
         ("ndarray", &mut run_ndarray),
         ("gemm", &mut run_gemm),
-    ] {
-        if o.wants(name) {
-            fast.push((name, f));
-        }
-    }
+    ];
+    fast.retain(|(name, _)| o.wants(name));
     let (names, mut fns): (Vec<&'static str>, Vec<&mut dyn FnMut()>) = fast.into_iter().unzip();
     for (name, secs) in names.into_iter().zip(time_interleaved(&mut fns, o)) {
         record(name, secs);
