@@ -250,7 +250,6 @@ impl GanTrainer {
 
     /// One D update and one G update on a batch of real images `[b, 784]`; returns (D, G) loss.
     pub fn step(&mut self, real: &Tensor, at: (usize, usize)) -> Result<(f32, f32), TrainError> {
-        let (step, epoch) = at;
         let b = real.shape().rows_cols().0;
         let latent = self.generator.mlp.input_size();
         let z = Tensor::from_vec(standard_normal(&mut self.latent_rng, b * latent), [b, latent])?;
@@ -259,14 +258,14 @@ impl GanTrainer {
         let fake = self.generator.mlp.forward(&g, tape.constant(&z)?)?;
 
         let d_value = self.discriminator_step(real, &fake.value())?;
-        check_finite("discriminator", d_value, step, epoch)?;
+        self.check_finite("discriminator", d_value, at)?;
 
         // Generator: the same G(z) through the updated D, non-saturating loss (G(z) → 1).
         let ones = tape.constant(&Tensor::full([b, 1], 1.0))?;
         let d_frozen = self.discriminator.params.bind(&tape, false)?;
         let g_loss = self.discriminator.mlp.forward(&d_frozen, fake)?.bce_with_logits(ones)?;
         let g_value = g_loss.item()?;
-        check_finite("generator", g_value, step, epoch)?;
+        self.check_finite("generator", g_value, at)?;
         let mut grads = tape.backward(g_loss)?;
         let g_grads = g.grads(&mut grads);
         drop(grads);
@@ -333,25 +332,7 @@ impl GanTrainer {
                         checkpoint,
                     });
                 }
-                let (d_loss, g_loss) = match self.step(&batch.images, (global, epoch)) {
-                    Err(TrainError::NonFinite {
-                        which,
-                        value,
-                        step,
-                        epoch,
-                        ..
-                    }) => {
-                        let last_checkpoint = self.last_saved.clone();
-                        return Err(TrainError::NonFinite {
-                            which,
-                            value,
-                            step,
-                            epoch,
-                            last_checkpoint,
-                        });
-                    }
-                    other => other?,
-                };
+                let (d_loss, g_loss) = self.step(&batch.images, (global, epoch))?;
                 self.history.push(LossRecord {
                     step: global,
                     epoch,
@@ -412,16 +393,18 @@ impl GanTrainer {
     }
 }
 
-fn check_finite(which: &'static str, value: f32, step: usize, epoch: usize) -> Result<(), TrainError> {
-    if value.is_finite() {
-        Ok(())
-    } else {
+impl GanTrainer {
+    /// `Err(NonFinite)` for a NaN or infinite loss at `(step, epoch)`, naming the last state saved.
+    fn check_finite(&self, which: &'static str, value: f32, (step, epoch): (usize, usize)) -> Result<(), TrainError> {
+        if value.is_finite() {
+            return Ok(());
+        }
         Err(TrainError::NonFinite {
             which,
             value,
             step,
             epoch,
-            last_checkpoint: None,
+            last_checkpoint: self.last_saved.clone(),
         })
     }
 }
