@@ -115,17 +115,15 @@ impl Node for GanTrainerNode {
             backend: trainer.backend().clone(),
             report,
             report_error: None,
-            picture_error: None,
         };
         let trained = trainer.train(&loader, &mut observer);
-        if let Err(TrainError::Cancelled { .. }) = &trained {
-            // The state is saved already; a picture that cannot be written is reported on the
-            // page and does not turn the stop into a failure.
-            if let Err(e) = observer.save_pictures_so_far(&trainer) {
-                observer.picture_error = Some(e.to_string());
-            }
-        }
-        let run = observer.finish_report(&trained);
+        // After a stop the state is saved already; a picture that cannot be written is reported
+        // on the page and does not turn the stop into a failure.
+        let picture_error = match &trained {
+            Err(TrainError::Cancelled { .. }) => observer.save_pictures_so_far(&trainer).err(),
+            _ => None,
+        };
+        let run = observer.finish_report(&trained, picture_error);
         trained.map_err(train_error)?;
         let run = run?;
         let (g, d) = trainer.networks_on_host().map_err(train_error)?;
@@ -163,20 +161,24 @@ struct NodeObserver<'c, 'a> {
     /// The run's report page (when the node has a `report_dir`) and its first write error.
     report: RunReporter,
     report_error: Option<ReportError>,
-    /// Why the pictures of a stopped run could not be written, if they could not.
-    picture_error: Option<String>,
 }
 
 impl NodeObserver<'_, '_> {
+    /// The generator's images of the fixed latent batch as a grid, or `None` when its images
+    /// are not square.
+    fn samples(&self, generator: &Network) -> Result<Option<RgbImage>, NodeError> {
+        let Some(side) = self.side else { return Ok(None) };
+        let images = generate(generator, &self.backend, &self.fixed_z)?;
+        sample_grid(&images, side).map(Some)
+    }
+
     /// After a stop: the samples of the generator as it is and the loss curve so far, as
     /// `interrupted_samples.png` and `interrupted_loss_curve.png` in the samples folder.
-    fn save_pictures_so_far(&mut self, trainer: &GanTrainer) -> Result<(), NodeError> {
-        let Some(dir) = self.samples_dir.clone() else {
+    fn save_pictures_so_far(&self, trainer: &GanTrainer) -> Result<(), NodeError> {
+        let Some(dir) = &self.samples_dir else {
             return Ok(());
         };
-        if let Some(side) = self.side {
-            let images = generate(&trainer.generator, &self.backend, &self.fixed_z)?;
-            let grid = sample_grid(&images, side)?;
+        if let Some(grid) = self.samples(&trainer.generator)? {
             save_png(dir.join("interrupted_samples.png"), &grid).map_err(NodeError::other)?;
         }
         save_loss_curve(
@@ -189,8 +191,12 @@ impl NodeObserver<'_, '_> {
 
     /// Writes the live report page a last time ("finishing", or "stopped" after an error) and
     /// returns the run, or the first error writing the page.
-    fn finish_report(self, trained: &Result<(), TrainError>) -> Result<TrainingRun, NodeError> {
-        let state = match (trained, &self.picture_error) {
+    fn finish_report(
+        self,
+        trained: &Result<(), TrainError>,
+        picture_error: Option<NodeError>,
+    ) -> Result<TrainingRun, NodeError> {
+        let state = match (trained, picture_error) {
             (Ok(()), _) => RunState::Finishing,
             (Err(e), None) => RunState::Stopped(e.to_string()),
             (Err(e), Some(p)) => RunState::Stopped(format!("{e}; the pictures so far could not be written: {p}")),
@@ -227,9 +233,9 @@ impl TrainObserver for NodeObserver<'_, '_> {
         if let Some(e) = self.report_error.take() {
             return Err(e.to_string());
         }
-        let Some(side) = self.side else { return Ok(()) };
-        let images = generate(generator, &self.backend, &self.fixed_z).map_err(|e| e.to_string())?;
-        let grid = sample_grid(&images, side).map_err(|e| e.to_string())?;
+        let Some(grid) = self.samples(generator).map_err(|e| e.to_string())? else {
+            return Ok(());
+        };
         if let Some(dir) = &self.samples_dir {
             save_png(dir.join(format!("samples_epoch_{:03}.png", epoch + 1)), &grid).map_err(|e| e.to_string())?;
         }
