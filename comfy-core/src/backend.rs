@@ -231,6 +231,15 @@ pub trait Backend: Send + Sync + fmt::Debug {
     /// Reads a tensor's values back to the host.
     fn to_host(&self, t: &Tensor) -> Result<Vec<f32>>;
 
+    /// `t` as a host tensor of the same shape: `t` itself when it is one already, else its
+    /// values read back with [`Backend::to_host`].
+    fn to_host_tensor(&self, t: &Tensor) -> Result<Tensor> {
+        if t.host_data().is_some() {
+            return Ok(t.clone());
+        }
+        Tensor::from_vec(self.to_host(t)?, t.shape().clone())
+    }
+
     /// A tensor of zeros in this backend's storage.
     fn zeros(&self, shape: &Shape) -> Result<Tensor>;
 

@@ -83,7 +83,7 @@ impl ParamStore {
     pub fn to_host(&self, backend: &dyn Backend) -> Result<ParamStore> {
         let mut out = ParamStore::new();
         for (name, t) in self.iter() {
-            out.insert(name, Tensor::from_vec(backend.to_host(t)?, t.shape().clone())?);
+            out.insert(name, backend.to_host_tensor(t)?);
         }
         Ok(out)
     }

@@ -109,7 +109,7 @@ impl Autoencoder {
 }
 
 fn host(backend: &Arc<dyn Backend>, t: &Tensor) -> Result<Tensor, AutoencoderError> {
-    Ok(Tensor::from_vec(backend.to_host(t)?, t.shape().clone())?)
+    Ok(backend.to_host_tensor(t)?)
 }
 
 /// The mean squared error per pixel between every image of `dataset` and its reconstruction,

@@ -53,5 +53,5 @@ pub fn latent_batch(n: usize, dim: usize, seed: u64) -> Result<Tensor> {
 /// Images from latent vectors `z` (`[n, latent]`): the generator's output read back to the host.
 pub fn generate(generator: &Network, backend: &Arc<dyn Backend>, z: &Tensor) -> Result<Tensor> {
     let out = generator.infer(backend, z)?;
-    Tensor::from_vec(backend.to_host(&out)?, out.shape().clone())
+    backend.to_host_tensor(&out)
 }

@@ -9,7 +9,7 @@
 use super::train::{GanTrainer, LossRecord};
 use crate::checkpoint::{check_params, load_tensors, save_tensors, CheckpointError};
 use comfy_core::random::{rng_from_state, rng_state};
-use comfy_core::{AdamState, Backend, ParamStore, Tensor};
+use comfy_core::{AdamState, ParamStore, Tensor};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -25,6 +25,10 @@ impl GanTrainer {
     /// resume with another batch size or dataset is refused.
     pub fn save_state(&self, path: &Path, steps_per_epoch: usize) -> Result<(), CheckpointError> {
         let be = self.backend.as_ref();
+        let tensor_err = |source| CheckpointError::Tensor {
+            path: path.into(),
+            source,
+        };
         let mut tensors: Vec<(String, Tensor)> = Vec::new();
         let mut meta = HashMap::from([
             ("format".to_string(), TRAINING_STATE_FORMAT.to_string()),
@@ -38,21 +42,23 @@ impl GanTrainer {
             (NETWORKS[1], &self.discriminator, &self.opt_d),
         ] {
             for (name, t) in net.params.iter() {
-                tensors.push((format!("{prefix}/{name}"), on_host(be, t, path)?));
+                tensors.push((format!("{prefix}/{name}"), be.to_host_tensor(t).map_err(tensor_err)?));
             }
             for name in opt.state_names() {
                 let Some(st) = opt.state(&name) else { continue };
-                tensors.push((format!("{prefix}.adam_m/{name}"), on_host(be, &st.m, path)?));
-                tensors.push((format!("{prefix}.adam_v/{name}"), on_host(be, &st.v, path)?));
+                tensors.push((
+                    format!("{prefix}.adam_m/{name}"),
+                    be.to_host_tensor(&st.m).map_err(tensor_err)?,
+                ));
+                tensors.push((
+                    format!("{prefix}.adam_v/{name}"),
+                    be.to_host_tensor(&st.v).map_err(tensor_err)?,
+                ));
                 meta.insert(format!("{prefix}.adam_step/{name}"), st.step.to_string());
             }
         }
         let n = self.history.len();
         let column = |f: fn(&LossRecord) -> f32| Tensor::from_vec(self.history.iter().map(f).collect(), [n]);
-        let tensor_err = |source| CheckpointError::Tensor {
-            path: path.into(),
-            source,
-        };
         tensors.push(("history/d_loss".into(), column(|r| r.d_loss).map_err(tensor_err)?));
         tensors.push(("history/g_loss".into(), column(|r| r.g_loss).map_err(tensor_err)?));
         save_tensors(path, tensors.iter().map(|(n, t)| (n.as_str(), t)), meta)
@@ -221,18 +227,6 @@ fn in_group(err: CheckpointError, group: &str) -> CheckpointError {
         },
         other => other,
     }
-}
-
-/// `t` in host memory (read back from the device if it lives there).
-fn on_host(be: &dyn Backend, t: &Tensor, path: &Path) -> Result<Tensor, CheckpointError> {
-    if t.host_data().is_some() {
-        return Ok(t.clone());
-    }
-    let err = |source| CheckpointError::Tensor {
-        path: path.into(),
-        source,
-    };
-    Tensor::from_vec(be.to_host(t).map_err(err)?, t.shape().clone()).map_err(err)
 }
 
 /// A network's parameters from the file's tensors, which must match `model` exactly; in the

@@ -214,7 +214,7 @@ impl Node for ReconstructImagesNode {
         let model = autoencoder(inputs)?;
         let backend = ctx.backend();
         let images = inputs.tensor("images")?;
-        let images = Tensor::from_vec(backend.to_host(images)?, images.shape().clone())?;
+        let images = backend.to_host_tensor(images)?;
         let rebuilt = model.reconstruct(backend, &images).map_err(ae_error)?;
         let latent = model.encode(backend, &images).map_err(ae_error)?;
         Ok(Outputs::new().with(rebuilt).with(latent))

@@ -1,7 +1,7 @@
 //! Checkpoint nodes: save and load a model's parameters, save a tensor, as safetensors.
 use crate::checkpoint::{load_params_into, save_params, save_tensors};
 use crate::gan::Network;
-use comfy_core::{Context, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Tensor, Value};
+use comfy_core::{Context, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Value};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -64,7 +64,7 @@ impl Node for SaveTensorNode {
 
     fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
         let t = inputs.tensor("tensor")?;
-        let host = Tensor::from_vec(ctx.backend().to_host(t)?, t.shape().clone())?;
+        let host = ctx.backend().to_host_tensor(t)?;
         let name = inputs.string("name")?;
         save_tensors(Path::new(inputs.string("path")?), [(name, &host)], HashMap::new()).map_err(NodeError::other)?;
         Ok(Outputs::new())
