@@ -23,9 +23,12 @@
 //                                one vec4 of padding per 4 columns keeps reads conflict-free
 //                                across column groups on hardware with memory banks.
 //
-// Measured on lavapipe (llvmpipe, 2 cores): ≈ 6 GFLOP/s at 128³–256³ and 7 at 512³, against
-// ≈ 0.4 for a plain 16 × 16-tiled kernel with one output per invocation in the same run.
-//
+// Measured on lavapipe (llvmpipe, 2 cores): ≈ 8–10 GFLOP/s at 256³–512³, against ≈ 0.4 for a
+// plain 16 × 16-tiled kernel with one output per invocation. On an NVIDIA H200 (Vulkan): 25–26
+// TFLOP/s at 4096³–8192³ (nn) with 128 × 128 tiles, half of cuBLAS's fp32 rate. Keeping the
+// accumulators in four named variables instead of an array indexed in the store loop made it
+// 1.5–2.9× faster there (see docs/measurements/h200-2026-11-26/).
+
 // A and B are bound as arrays of vec4 (every pooled buffer is a multiple of 16 bytes); the
 // scalar path reads one component of them.
 override TRANS_A: bool = false;
@@ -39,8 +42,7 @@ override ACT: u32 = 255u;
 
 // Invocations along each side of the workgroup: 8 or 16.
 override WG: u32 = 8u;
-const BLOCKS: u32 = 2u;             // 4 × 4 blocks along each side of an invocation's share
-override TILE: u32 = 8u * WG;       // 4 · WG · BLOCKS: rows and columns of C per workgroup
+override TILE: u32 = 8u * WG;       // 4 · WG · 2 (blocks per side of a share): rows and columns of C
 const DEPTH: u32 = 16u;             // K per stage
 override QUADS: u32 = TILE / 4u;    // vec4s across a slab row
 const SQ: u32 = 4u;                 // DEPTH / 4: vec4s along a slab column
@@ -202,9 +204,14 @@ fn main(
     let row0 = wid.y * TILE;
     let col0 = wid.x * TILE;
     let tid = lid.y * WG + lid.x;
-    // acc[rb * BLOCKS + cb]: the 4 × 4 block of row quad ly + WG rb and column quad
-    // lx + WG cb; its column r is row r of the block over the block's 4 columns.
-    var acc: array<mat4x4<f32>, 4>;
+    // The four 4 × 4 blocks of the invocation's share: accRC holds row quad ly + WG R and column
+    // quad lx + WG C; its column r is row r of the block over the block's 4 columns. Four named
+    // variables rather than an array: an array indexed in a loop may be placed in slow
+    // per-invocation memory instead of registers.
+    var acc00 = mat4x4<f32>();
+    var acc01 = mat4x4<f32>();
+    var acc10 = mat4x4<f32>();
+    var acc11 = mat4x4<f32>();
     for (var k0 = 0u; k0 < p.k; k0 += DEPTH) {
         for (var l = 0u; l < LOADS; l++) {
             stage_a(l * THREADS + tid, row0, k0);
@@ -217,30 +224,36 @@ fn main(
             let b0 = b_block(lid.x, s);
             let b1 = b_block(lid.x + WG, s);
             // (B A)[r] = Σ_e A[r][e] B[e]: row r of a block gains Σ_e a(r, e) b(e, ·).
-            acc[0] += b0 * a0;
-            acc[1] += b1 * a0;
-            acc[2] += b0 * a1;
-            acc[3] += b1 * a1;
+            acc00 += b0 * a0;
+            acc01 += b1 * a0;
+            acc10 += b0 * a1;
+            acc11 += b1 * a1;
         }
         workgroupBarrier();
     }
-    for (var blk = 0u; blk < 4u; blk++) {
-        let rq = lid.y + WG * (blk / BLOCKS);
-        let cq = lid.x + WG * (blk % BLOCKS);
-        for (var r = 0u; r < 4u; r++) {
-            let i = row0 + 4u * rq + r;
-            for (var c = 0u; c < 4u; c++) {
-                let j = col0 + 4u * cq + c;
-                if (i < p.m && j < p.n) {
-                    var v = acc[blk][r][c];
-                    if (BIAS) {
-                        v += bias[j];
-                    }
-                    if (ACT != 255u) {
-                        v = unary_apply(ACT, v, p.c);
-                    }
-                    out[i * p.n + j] = v;
+    store_block(acc00, row0 + 4u * lid.y, col0 + 4u * lid.x);
+    store_block(acc01, row0 + 4u * lid.y, col0 + 4u * (lid.x + WG));
+    store_block(acc10, row0 + 4u * (lid.y + WG), col0 + 4u * lid.x);
+    store_block(acc11, row0 + 4u * (lid.y + WG), col0 + 4u * (lid.x + WG));
+}
+
+// Writes the 4 × 4 block whose top-left value is C[i0][j0] (column r of `block` is row r),
+// with the bias and activation, skipping values past the edges.
+fn store_block(block: mat4x4<f32>, i0: u32, j0: u32) {
+    for (var r = 0u; r < 4u; r++) {
+        let i = i0 + r;
+        let row = block[r];
+        for (var c = 0u; c < 4u; c++) {
+            let j = j0 + c;
+            if (i < p.m && j < p.n) {
+                var v = row[c];
+                if (BIAS) {
+                    v += bias[j];
                 }
+                if (ACT != 255u) {
+                    v = unary_apply(ACT, v, p.c);
+                }
+                out[i * p.n + j] = v;
             }
         }
     }
