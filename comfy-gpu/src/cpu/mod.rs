@@ -27,6 +27,7 @@ mod pack;
 mod par;
 mod reduce;
 mod scratch;
+mod team;
 mod thin;
 mod tiles;
 
