@@ -5,9 +5,8 @@
 //! packed A slivers of its rows (kept in L2). An operand whose slivers several tiles share is
 //! packed once up front (see [`super::pack`]); when the tiles cut the output only across one
 //! operand's slivers — one band of rows, or one run of columns — each tile packs its own
-//! block of that operand right before use, while it is hot in cache. A parallel product runs on
-//! the caller's rayon pool, or — called from outside the pool — is shared between the caller
-//! and pool threads that join it as they wake (see [`super::team`]).
+//! block of that operand right before use, while it is hot in cache. A parallel product is
+//! handed to rayon's pool once, whole.
 //!
 //! Products with a dimension of one skip all this (see [`super::thin`]).
 //!
@@ -16,14 +15,12 @@
 //! runs on each tile right after its last k block, while the tile is still in cache.
 use super::elementwise::{add_row_in_place, unary_in_place};
 use super::kernel::{Kernel, MR, NR};
-use super::pack::{pack_group, pack_jobs, sliver_at, KBlocks, Operand, PackJob};
+use super::pack::{pack, pack_group, sliver_at, KBlocks, Operand};
 use super::scratch;
-use super::team;
 use super::thin;
 use super::tiles::{Grid, Tile};
 use comfy_core::UnaryOp;
 use rayon::prelude::*;
-use std::mem::MaybeUninit;
 
 /// Longest k block: a `KC × NR` B sliver (16 KiB) stays in the 32 KiB L1 data cache.
 /// (Measured on Zen 4: 256, 384 and 512 are within noise of each other.)
@@ -37,71 +34,19 @@ const NC_SLIVERS: usize = 64;
 /// square 256–1024: one tile per thread (each one wide) was as fast as or faster than 2, 3 or 4
 /// (narrower column tiles each repack their share of B and re-stream A).
 const TILES_PER_THREAD: usize = 1;
-
-/// Who computes a product.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Threads {
-    /// The calling thread alone.
-    One,
-    /// The pool of the calling thread, which is one of its threads.
-    Pool,
-    /// The calling thread, outside the pool, and pool threads that join when they wake (see
-    /// [`super::team`]).
-    Team,
-}
-
-impl Threads {
-    /// Who computes a product of `macs` multiply-adds, from the calling thread.
-    ///
-    /// From a pool thread a fork costs a few microseconds: products from 2^19 multiply-adds
-    /// are split. From outside the pool, a team costs the caller next to nothing (queueing the
-    /// helpers), so products from 2^20 multiply-adds (about 20 µs on one core) are shared.
-    /// (Handing the whole product to the pool instead, as this did before, cost 15–30 µs — the
-    /// caller woke a worker and slept until woken back — and a worker that fell asleep between
-    /// calls was now and then late to take its share, which halved the speed of whole runs of
-    /// short-k products; such products stayed on one thread below 2^22.)
-    fn choose(macs: usize) -> Self {
-        let in_pool = rayon::current_thread_index().is_some();
-        if rayon::current_num_threads() < 2 {
-            Threads::One
-        } else if in_pool && macs >= 1 << 19 {
-            Threads::Pool
-        } else if !in_pool && macs >= 1 << 20 {
-            Threads::Team
-        } else {
-            Threads::One
-        }
-    }
-
-    /// How many threads share the work.
-    fn count(self) -> usize {
-        match self {
-            Threads::One => 1,
-            Threads::Pool | Threads::Team => rayon::current_num_threads(),
-        }
-    }
-
-    /// Fewest packed values worth packing on these threads: a parallel region costs a few
-    /// microseconds, and packing even 32 K values on two threads measured faster than on one
-    /// (64×512×256 in the pool: 160 vs 138 GFLOP/s; in a team, 64×512×256, 64×256×512 and
-    /// 512×64×784 measured 5–15 % faster with this bound than with 64 K, none slower).
-    fn pack_min(self) -> usize {
-        match self {
-            Threads::One => usize::MAX,
-            Threads::Pool | Threads::Team => 1 << 12,
-        }
-    }
-
-    /// Calls `f` on every item, on these threads.
-    fn for_each<T: Send>(self, items: Vec<T>, f: impl Fn(T) + Sync + Send) {
-        match self {
-            Threads::One => items.into_iter().for_each(f),
-            Threads::Pool => items.into_par_iter().for_each(f),
-            Threads::Team => team::for_each(items, f),
-        }
+/// Products below this many multiply-adds run on the calling thread. Handing work to rayon's
+/// pool from outside it costs 15–30 µs on this kind of machine (the caller wakes a worker and
+/// sleeps until woken back), about what one core needs for 2–4 M multiply-adds, so a product
+/// is handed over once, whole; from a pool thread a fork costs a few microseconds.
+/// (Batch-64 GAN shapes of 1.6 M multiply-adds ran faster on one thread, those of 8.4 M faster
+/// on two.)
+fn par_min_macs() -> usize {
+    if rayon::current_thread_index().is_some() {
+        1 << 19
+    } else {
+        1 << 22
     }
 }
-
 /// What to do to each output value after the product: `act(c + bias[j])`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Epilogue<'a> {
@@ -173,35 +118,54 @@ struct Shared<'a> {
 /// shapes give (checked by the caller).
 pub fn gemm(p: Product<'_>, epi: Epilogue<'_>) -> Vec<f32> {
     let Product { m, k, n, .. } = p;
-    if m == 0 || n == 0 {
-        return Vec::new();
+    let parallel = rayon::current_num_threads() > 1
+        && !thin::applies(&p)
+        && m.saturating_mul(n).saturating_mul(k) >= par_min_macs();
+    if parallel && rayon::current_thread_index().is_none() {
+        // One hand-over to the pool for the whole product: the forks inside are then cheap.
+        rayon::scope(|_| output(p, epi, true))
+    } else {
+        output(p, epi, parallel)
     }
-    if k == 0 || thin::applies(&p) {
-        return thin_output(p, epi);
-    }
-    product(p, epi, Threads::choose(m.saturating_mul(n).saturating_mul(k)))
 }
 
-/// A product with k = 0 or a dimension of one (see [`super::thin`]), on the calling thread.
-fn thin_output(p: Product<'_>, epi: Epilogue<'_>) -> Vec<f32> {
+/// Allocates the output (zero-filled on both threads when `parallel`: for a short k, a
+/// one-thread fill of a large output was a sixth of the product's time) and computes it.
+fn output(p: Product<'_>, epi: Epilogue<'_>, parallel: bool) -> Vec<f32> {
     let Product { m, k, n, .. } = p;
-    let mut out = vec![0.0; m * n];
-    if k > 0 {
-        thin::product(&mut out, p);
+    let mut out = Vec::with_capacity(m * n);
+    if parallel {
+        out.par_extend(rayon::iter::repeat_n(0.0f32, m * n));
+    } else {
+        out.resize(m * n, 0.0);
     }
-    if !epi.is_empty() {
-        out.chunks_mut(n).for_each(|row| epi.apply(row, 0));
+    if m == 0 || n == 0 {
+        return out;
     }
+    if k == 0 || thin::applies(&p) {
+        if k > 0 {
+            thin::product(&mut out, p);
+        }
+        if !epi.is_empty() {
+            out.chunks_mut(n).for_each(|row| epi.apply(row, 0));
+        }
+        return out;
+    }
+    product(&mut out, p, epi, parallel);
     out
 }
 
-/// Packs and multiplies into a new `m × n` output: the shared operands' packing (on `threads`
-/// when large), then the tiles on `threads`. Each tile zero-fills its own part of the output
-/// right before computing it, so the output is written by the threads that compute it, in
-/// their caches.
-fn product(p: Product<'_>, epi: Epilogue<'_>, threads: Threads) -> Vec<f32> {
+/// Operands of fewer values than this are packed on one thread even in a parallel product.
+/// Inside the pool a parallel region costs a few microseconds: packing even 32 K values on two
+/// threads measured faster than on one (64×512×256: 160 vs 138 GFLOP/s).
+const PACK_PAR_MIN: usize = 1 << 12;
+
+/// Packs and multiplies, on the pool's threads when `parallel`. A parallel product is one
+/// parallel region over the tiles, plus one to pack a large shared operand first.
+fn product(out: &mut [f32], p: Product<'_>, epi: Epilogue<'_>, parallel: bool) {
     let Product { m, k, n, .. } = p;
-    let grid = Grid::new(m, n, threads.count(), (MC_SLIVERS, NC_SLIVERS), TILES_PER_THREAD);
+    let threads = if parallel { rayon::current_num_threads() } else { 1 };
+    let grid = Grid::new(m, n, threads, (MC_SLIVERS, NC_SLIVERS), TILES_PER_THREAD);
     // An operand is shared between tiles only if the grid cuts across the other one.
     let b_fly = grid.bands.len() == 1;
     let a_fly = !b_fly && grid.cols.len() == 1;
@@ -214,23 +178,25 @@ fn product(p: Product<'_>, epi: Epilogue<'_>, threads: Threads) -> Vec<f32> {
         oa.packed_len(MR).next_multiple_of(16)
     };
     let lb = if b_fly { 0 } else { ob.packed_len(NR) };
-    let mut out = Vec::with_capacity(m * n);
     scratch::with(&scratch::PACKED, la + lb, |buf| {
-        let mut jobs = Vec::new();
-        let pack_threads = if la + lb >= threads.pack_min() {
-            threads
-        } else {
-            Threads::One
-        };
         let (pa, pb) = buf.split_at_mut(la);
-        if la > 0 {
-            pack_jobs::<MR>(pa, oa, blocks, pack_threads.count(), &mut jobs);
+        let (par_a, par_b) = (parallel && la >= PACK_PAR_MIN, parallel && lb >= PACK_PAR_MIN);
+        match (la > 0, lb > 0) {
+            (true, true) if par_a || par_b => {
+                rayon::join(
+                    || pack::<MR>(pa, oa, blocks, par_a),
+                    || pack::<NR>(pb, ob, blocks, par_b),
+                );
+            }
+            (pack_a, pack_b) => {
+                if pack_a {
+                    pack::<MR>(pa, oa, blocks, par_a);
+                }
+                if pack_b {
+                    pack::<NR>(pb, ob, blocks, par_b);
+                }
+            }
         }
-        if lb > 0 {
-            pack_jobs::<NR>(pb, ob, blocks, pack_threads.count(), &mut jobs);
-        }
-        pack_threads.for_each(jobs, PackJob::run);
-        let (pa, pb): (&[f32], &[f32]) = (pa, pb);
         let shared = Shared {
             a: if a_fly {
                 Slivers::OnTheFly(oa)
@@ -248,19 +214,13 @@ fn product(p: Product<'_>, epi: Epilogue<'_>, threads: Threads) -> Vec<f32> {
             kernel: Kernel::detect(),
             epi,
         };
-        let tiles = grid.tiles(&mut out.spare_capacity_mut()[..m * n], m, n);
-        // The tiles are disjoint pieces of the output; all of it when their sizes add up.
-        assert_eq!(
-            tiles.iter().map(Tile::len).sum::<usize>(),
-            m * n,
-            "tiles must cover the output"
-        );
-        threads.for_each(tiles, |t: Tile<'_, MaybeUninit<f32>>| run_tile(t.zeroed(), &shared));
+        let tiles = grid.tiles(out, m, n);
+        if parallel {
+            tiles.into_par_iter().for_each(|t| run_tile(t, &shared));
+        } else {
+            tiles.into_iter().for_each(|t| run_tile(t, &shared));
+        }
     });
-    // SAFETY: the tiles cover all `m · n` values (checked above) and each one zero-filled its
-    // own before computing them; a panic in a tile would have unwound past this point.
-    unsafe { out.set_len(m * n) };
-    out
 }
 
 /// Computes one tile over every k block, then applies the epilogue to it.

@@ -27,7 +27,6 @@ mod pack;
 mod par;
 mod reduce;
 mod scratch;
-mod team;
 mod thin;
 mod tiles;
 

@@ -7,6 +7,7 @@
 //! hardware prefetcher walk in order, whatever the transposes were: packing absorbs them, so
 //! all four transpose combinations reach the kernel in the same shape.
 use super::kernel_avx2::Avx2Fma;
+use rayon::prelude::*;
 
 /// Slivers per parallel packing task (keeps the task count, not the result, in check).
 const SLIVERS_PER_TASK: usize = 8;
@@ -87,50 +88,34 @@ pub fn sliver_at(s: usize, (p0, kc): (usize, usize), outer: usize, w: usize) -> 
     p0 * outer.div_ceil(w) * w + s * w * kc
 }
 
-/// One piece of packing: steps `p0 .. p0 + kc` of a run of slivers (see [`pack_group`]).
-pub struct PackJob<'a> {
-    out: &'a mut [f32],
-    op: Operand<'a>,
-    first: usize,
-    p0: usize,
-    kc: usize,
-    pack: fn(&mut [f32], Operand<'_>, usize, usize, usize),
-}
-
-impl PackJob<'_> {
-    /// Packs this piece.
-    pub fn run(self) {
-        (self.pack)(self.out, self.op, self.first, self.p0, self.kc);
-    }
-}
-
-/// Cuts the packing of `op` into `dst` (of length `op.packed_len(W)`, slivers of width `W`)
-/// into jobs of at most [`SLIVERS_PER_TASK`] slivers of one k block, few enough that each of
-/// `threads` gets one when a block has few slivers (7 slivers on 2 threads: 4 + 3, not one job
-/// of 7), and appends them to `jobs`.
-pub fn pack_jobs<'a, const W: usize>(
-    dst: &'a mut [f32],
-    op: Operand<'a>,
-    blocks: KBlocks,
-    threads: usize,
-    jobs: &mut Vec<PackJob<'a>>,
-) {
+/// Packs `op` into `dst` (of length `op.packed_len(W)`) with slivers of width `W`, on several
+/// threads when `parallel`.
+pub fn pack<const W: usize>(dst: &mut [f32], op: Operand<'_>, blocks: KBlocks, parallel: bool) {
     let padded = op.outer.div_ceil(W) * W;
-    let per_job = (padded / W).div_ceil(threads.max(1)).clamp(1, SLIVERS_PER_TASK);
+    // Slivers per job: at most SLIVERS_PER_TASK, and few enough that every thread gets one
+    // when a block has few slivers (7 slivers on 2 threads: 4 + 3, not one job of 7).
+    let per_job = if parallel {
+        (padded / W)
+            .div_ceil(rayon::current_num_threads())
+            .clamp(1, SLIVERS_PER_TASK)
+    } else {
+        SLIVERS_PER_TASK
+    };
+    // One job per group of slivers of one k block: `(p0, kc, first row/column, output)`.
+    let mut jobs = Vec::with_capacity(blocks.k.div_ceil(blocks.step) * padded.div_ceil(W * per_job));
     let mut rest = dst;
     for (p0, kc) in blocks.iter() {
         let (section, tail) = rest.split_at_mut(padded * kc);
         rest = tail;
         for (g, out) in section.chunks_mut(W * kc * per_job).enumerate() {
-            jobs.push(PackJob {
-                out,
-                op,
-                first: g * per_job * W,
-                p0,
-                kc,
-                pack: pack_group::<W>,
-            });
+            jobs.push((p0, kc, g * per_job * W, out));
         }
+    }
+    let one = |(p0, kc, first, out): (usize, usize, usize, &mut [f32])| pack_group::<W>(out, op, first, p0, kc);
+    if parallel {
+        jobs.into_par_iter().for_each(one);
+    } else {
+        jobs.into_iter().for_each(one);
     }
 }
 
@@ -211,8 +196,7 @@ mod tests {
     use super::*;
 
     /// `op(X)[i][p] = i·k + p` stored plainly or transposed, packed in blocks of 8 steps (which
-    /// the 8 × 8 transposes take whole) and a ragged last block, cut into jobs for one thread
-    /// and for three.
+    /// the 8 × 8 transposes take whole) and a ragged last block.
     fn check<const W: usize>(outer: usize, k: usize) {
         let plain: Vec<f32> = (0..outer * k).map(|i| i as f32).collect();
         let trans: Vec<f32> = (0..k * outer).map(|i| ((i % outer) * k + i / outer) as f32).collect();
@@ -224,20 +208,16 @@ mod tests {
                 k,
                 outer_contiguous: contiguous,
             };
-            for threads in [1, 3] {
-                let mut dst = vec![-1.0; op.packed_len(W)];
-                let mut jobs = Vec::new();
-                pack_jobs::<W>(&mut dst, op, blocks, threads, &mut jobs);
-                jobs.into_iter().for_each(PackJob::run);
-                for block in blocks.iter() {
-                    for s in 0..outer.div_ceil(W) {
-                        for p in 0..block.1 {
-                            for r in 0..W {
-                                let i = s * W + r;
-                                let want = if i < outer { (i * k + block.0 + p) as f32 } else { 0.0 };
-                                let at = sliver_at(s, block, outer, W) + p * W + r;
-                                assert_eq!(dst[at], want, "W {W} contiguous {contiguous} ({i}, {})", block.0 + p);
-                            }
+            let mut dst = vec![-1.0; op.packed_len(W)];
+            pack::<W>(&mut dst, op, blocks, false);
+            for block in blocks.iter() {
+                for s in 0..outer.div_ceil(W) {
+                    for p in 0..block.1 {
+                        for r in 0..W {
+                            let i = s * W + r;
+                            let want = if i < outer { (i * k + block.0 + p) as f32 } else { 0.0 };
+                            let at = sliver_at(s, block, outer, W) + p * W + r;
+                            assert_eq!(dst[at], want, "W {W} contiguous {contiguous} ({i}, {})", block.0 + p);
                         }
                     }
                 }

@@ -1,6 +1,5 @@
 //! Cutting the output of a product into tiles of whole micro-tiles, one task each.
 use super::kernel::{MR, NR};
-use std::mem::MaybeUninit;
 
 /// How the output is cut: bands of A slivers (rows) by runs of B slivers (columns), each given
 /// as `(first sliver, count)`.
@@ -12,9 +11,8 @@ pub struct Grid {
     pub cols: Vec<(usize, usize)>,
 }
 
-/// A rectangle of whole micro-tiles of the output and the row pieces it writes (values `T`:
-/// `f32`, or `MaybeUninit<f32>` before the tile has zero-filled them).
-pub struct Tile<'c, T = f32> {
+/// A rectangle of whole micro-tiles of the output and the row pieces it writes.
+pub struct Tile<'c> {
     /// First A sliver (row `s0 · MR`).
     pub s0: usize,
     /// First B sliver (column `t0 · NR`).
@@ -22,36 +20,7 @@ pub struct Tile<'c, T = f32> {
     /// Number of B slivers.
     pub tn: usize,
     /// The tile's rows, each cut to the tile's columns.
-    pub rows: Vec<&'c mut [T]>,
-}
-
-impl<T> Tile<'_, T> {
-    /// Number of output values the tile writes.
-    pub fn len(&self) -> usize {
-        self.rows.iter().map(|row| row.len()).sum()
-    }
-}
-
-impl<'c> Tile<'c, MaybeUninit<f32>> {
-    /// Zero-fills the tile's values and hands them out initialised: done by the thread that
-    /// computes the tile, right before, so its output is in that core's cache.
-    pub fn zeroed(self) -> Tile<'c, f32> {
-        let rows = self
-            .rows
-            .into_iter()
-            .map(|row| {
-                row.fill(MaybeUninit::new(0.0));
-                // SAFETY: every value of the row was just written.
-                unsafe { &mut *(row as *mut [MaybeUninit<f32>] as *mut [f32]) }
-            })
-            .collect();
-        Tile {
-            s0: self.s0,
-            t0: self.t0,
-            tn: self.tn,
-            rows,
-        }
-    }
+    pub rows: Vec<&'c mut [f32]>,
 }
 
 impl Grid {
@@ -82,9 +51,9 @@ impl Grid {
     }
 
     /// The tiles over `out` (`m × n`, row-major), band by band.
-    pub fn tiles<'c, T>(&self, out: &'c mut [T], m: usize, n: usize) -> Vec<Tile<'c, T>> {
+    pub fn tiles<'c>(&self, out: &'c mut [f32], m: usize, n: usize) -> Vec<Tile<'c>> {
         let ncols = self.cols.len();
-        let mut tiles: Vec<Tile<'c, T>> = Vec::with_capacity(self.bands.len() * ncols);
+        let mut tiles: Vec<Tile<'c>> = Vec::with_capacity(self.bands.len() * ncols);
         for &(s0, sn) in &self.bands {
             for &(t0, tn) in &self.cols {
                 let rows = Vec::with_capacity((sn * MR).min(m - s0 * MR));
