@@ -18,11 +18,10 @@
 //! | 4    | the workflow is invalid (every problem is listed)              |
 //! | 130  | the run was cancelled (Ctrl-C or SIGTERM; a second Ctrl-C quits at once) |
 use comfy::core::{
-    Backend, Executor, Graph, Registry, RunError, RunOptions, RunReport, RunStatus, ValidationErrors, WorkflowError,
+    Backend, Executor, Graph, Registry, RunError, RunReport, RunStatus, ValidationErrors, WorkflowError,
 };
 use comfy::gpu::{select, select_from_env, DeviceChoice};
-use comfy::nodes::cli::{cancel_on_ctrl_c, release_ctrl_c};
-use comfy::nodes::console::ConsoleObserver;
+use comfy::nodes::cli::run_cancellable;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -89,13 +88,7 @@ fn run_file(registry: &Registry, file: &str, args: &Args) -> ExitCode {
     );
     let mut executor = Executor::new(backend).with_seed(args.seed);
     // Ctrl-C cancels: a GanTrainer stops at a step boundary and saves its state first.
-    let options = RunOptions {
-        cancel: cancel_on_ctrl_c(),
-        ..RunOptions::default()
-    };
-    let result = executor.run_with(registry, &graph, &options, &mut ConsoleObserver::new());
-    release_ctrl_c();
-    match result {
+    match run_cancellable(&mut executor, registry, &graph) {
         Ok(report) if report.status() == RunStatus::Completed => {
             print_outputs(&graph, registry, &report);
             ExitCode::SUCCESS

@@ -1,7 +1,9 @@
 //! What the training examples share: their command-line flags and running a graph on the console.
 use crate::console::ConsoleObserver;
 use crate::pipelines::TrainSettings;
-use comfy_core::{Backend, CancelToken, Executor, Graph, GraphError, Registry, RunOptions, RunReport, RunStatus};
+use comfy_core::{
+    Backend, CancelToken, Executor, Graph, GraphError, Registry, RunError, RunOptions, RunReport, RunStatus,
+};
 use comfy_gpu::{select, select_from_env, DeviceChoice};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -188,13 +190,7 @@ pub fn run_on_console(graph: &Graph, backend: Arc<dyn Backend>, seed: u64) -> Re
     let mut registry = Registry::new();
     crate::register_all(&mut registry);
     let mut executor = Executor::new(backend).with_seed(seed);
-    let options = RunOptions {
-        cancel: cancel_on_ctrl_c(),
-        ..RunOptions::default()
-    };
-    let result = executor.run_with(&registry, graph, &options, &mut ConsoleObserver::new());
-    release_ctrl_c();
-    match result {
+    match run_cancellable(&mut executor, &registry, graph) {
         Ok(report) if report.status() == RunStatus::Completed => Ok(report),
         Ok(_) => {
             eprintln!("cancelled");
@@ -207,13 +203,27 @@ pub fn run_on_console(graph: &Graph, backend: Arc<dyn Backend>, seed: u64) -> Re
     }
 }
 
+/// Runs `graph` on `executor` with progress on the console; the first Ctrl-C (or SIGTERM)
+/// cancels the run — a trainer stops at the next step boundary and saves its state — and a
+/// second one ends the process at once with status 130. Once the run is over, Ctrl-C ends the
+/// process again.
+pub fn run_cancellable(executor: &mut Executor, registry: &Registry, graph: &Graph) -> Result<RunReport, RunError> {
+    let options = RunOptions {
+        cancel: cancel_on_ctrl_c(),
+        ..RunOptions::default()
+    };
+    let result = executor.run_with(registry, graph, &options, &mut ConsoleObserver::new());
+    release_ctrl_c();
+    result
+}
+
 /// The token of the run that Ctrl-C cancels now.
 static CURRENT_RUN: Mutex<Option<CancelToken>> = Mutex::new(None);
 
 /// A fresh token that the next Ctrl-C (or SIGTERM) cancels, for [`RunOptions::cancel`]; a
 /// second Ctrl-C ends the process at once with status 130. The process's handler is installed
 /// once; if it cannot be, a warning says so and Ctrl-C keeps its default effect.
-pub fn cancel_on_ctrl_c() -> CancelToken {
+fn cancel_on_ctrl_c() -> CancelToken {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
         let handler = || {
@@ -238,7 +248,7 @@ pub fn cancel_on_ctrl_c() -> CancelToken {
 }
 
 /// Ends the run [`cancel_on_ctrl_c`] gave a token for: from now on Ctrl-C ends the process.
-pub fn release_ctrl_c() {
+fn release_ctrl_c() {
     if let Ok(mut current) = CURRENT_RUN.lock() {
         *current = None;
     }
