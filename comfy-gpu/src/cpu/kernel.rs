@@ -5,11 +5,53 @@
 //! order from zero, then stored or added to the value already in C. Its result depends only on
 //! the data and on where the k blocks start — never on how the work was split between threads.
 use super::kernel_avx2::Avx2Fma;
+use std::mem::MaybeUninit;
 
 /// Rows of C per micro-tile.
 pub const MR: usize = 6;
 /// Columns of C per micro-tile (two 8-wide vectors).
 pub const NR: usize = 16;
+
+/// What a micro-tile's sums go into: C values that already hold the sums of earlier k blocks
+/// (`f32`: the sums are added to them), or output not yet written (`MaybeUninit<f32>`: the sums
+/// are stored over it, and nothing there is read). The first k block of a product writes
+/// through `MaybeUninit`, so the output is never zero-filled first.
+pub trait Dest: Sized + sealed::Sealed {
+    /// Whether the sums are added to the values there.
+    const ADD: bool;
+    /// Writes `src` over `dst` (of the same length).
+    fn store(dst: &mut [Self], src: &[f32]);
+    /// Copies the values there into `dst`; does nothing where nothing is there yet.
+    fn load(src: &[Self], dst: &mut [f32]);
+}
+
+impl Dest for f32 {
+    const ADD: bool = true;
+    fn store(dst: &mut [f32], src: &[f32]) {
+        dst.copy_from_slice(src);
+    }
+    fn load(src: &[f32], dst: &mut [f32]) {
+        dst.copy_from_slice(src);
+    }
+}
+
+impl Dest for MaybeUninit<f32> {
+    const ADD: bool = false;
+    fn store(dst: &mut [Self], src: &[f32]) {
+        assert_eq!(dst.len(), src.len(), "store of unequal lengths");
+        dst.iter_mut().zip(src).for_each(|(d, &s)| {
+            d.write(s);
+        });
+    }
+    fn load(_: &[Self], _: &mut [f32]) {}
+}
+
+mod sealed {
+    /// Only the two kinds of C row above are written by the kernels.
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for std::mem::MaybeUninit<f32> {}
+}
 
 /// The micro-kernel chosen for this CPU.
 #[derive(Clone, Copy, Debug)]
@@ -31,52 +73,43 @@ impl Kernel {
 
     /// Runs one micro-tile on `kc` steps of a packed A sliver and a packed B sliver: `rows` are
     /// the tile's C rows (at most `MR`), each holding the tile's columns from `col` on, of which
-    /// `width ≤ NR` are written. Edge tiles go through a full-size scratch block so that every C
+    /// `width ≤ NR` are written (added to when `T` is `f32`, stored over when it is
+    /// `MaybeUninit<f32>`). Edge tiles go through a full-size scratch block so that every C
     /// value sees the same arithmetic as in a full tile (a half-width kernel does the sums when
     /// at most 8 columns are live).
     #[inline]
-    #[allow(clippy::too_many_arguments)]
-    pub fn tile(
-        self,
-        kc: usize,
-        a: &[f32],
-        b: &[f32],
-        rows: &mut [&mut [f32]],
-        col: usize,
-        width: usize,
-        accumulate: bool,
-    ) {
+    pub fn tile<T: Dest>(self, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [T]], col: usize, width: usize) {
         if rows.len() == MR && width == NR {
-            self.full(kc, a, b, rows, col, accumulate);
+            self.full(kc, a, b, rows, col);
             return;
         }
         let mut block = [[0.0f32; NR]; MR];
-        if accumulate {
-            for (dst, src) in block.iter_mut().zip(rows.iter()) {
-                dst[..width].copy_from_slice(&src[col..col + width]);
-            }
+        for (dst, src) in block.iter_mut().zip(rows.iter()) {
+            T::load(&src[col..col + width], &mut dst[..width]);
         }
         let mut block_rows = block.each_mut().map(|r| &mut r[..]);
+        let block_rows = &mut block_rows[..];
         match self {
-            Kernel::Avx2(k) if width <= NR / 2 => k.tile_half(kc, a, b, &mut block_rows, 0, accumulate),
-            _ => self.full(kc, a, b, &mut block_rows, 0, accumulate),
+            Kernel::Avx2(k) if width <= NR / 2 => k.tile_half(kc, a, b, block_rows, 0, T::ADD),
+            Kernel::Avx2(k) => k.tile(kc, a, b, block_rows, 0, T::ADD),
+            Kernel::Portable => portable(kc, a, b, block_rows, 0, T::ADD),
         }
         for (src, dst) in block.iter().zip(rows.iter_mut()) {
-            dst[col..col + width].copy_from_slice(&src[..width]);
+            T::store(&mut dst[col..col + width], &src[..width]);
         }
     }
 
     #[inline]
-    fn full(self, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [f32]], col: usize, accumulate: bool) {
+    fn full<T: Dest>(self, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [T]], col: usize) {
         match self {
-            Kernel::Avx2(k) => k.tile(kc, a, b, rows, col, accumulate),
-            Kernel::Portable => portable(kc, a, b, rows, col, accumulate),
+            Kernel::Avx2(k) => k.tile(kc, a, b, rows, col, T::ADD),
+            Kernel::Portable => portable(kc, a, b, rows, col, T::ADD),
         }
     }
 }
 
 /// The fallback kernel: the same sums as the AVX2 one, as plain `a * b + c` loops.
-fn portable(kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [f32]], col: usize, accumulate: bool) {
+fn portable<T: Dest>(kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [T]], col: usize, accumulate: bool) {
     let mut acc = [[0.0f32; NR]; MR];
     for (ap, bp) in a.chunks_exact(MR).zip(b.chunks_exact(NR)).take(kc) {
         for (acc_row, &ar) in acc.iter_mut().zip(ap) {
@@ -88,9 +121,12 @@ fn portable(kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [f32]], col: usize
     for (src, dst) in acc.iter().zip(rows.iter_mut()) {
         let dst = &mut dst[col..col + NR];
         if accumulate {
-            dst.iter_mut().zip(src).for_each(|(d, s)| *d += s);
+            let mut sum = [0.0f32; NR];
+            T::load(dst, &mut sum);
+            sum.iter_mut().zip(src).for_each(|(d, s)| *d += s);
+            T::store(dst, &sum);
         } else {
-            dst.copy_from_slice(src);
+            T::store(dst, src);
         }
     }
 }
@@ -99,13 +135,14 @@ fn portable(kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [f32]], col: usize
 mod tests {
     use super::*;
 
-    /// Both kernels against a plain triple loop on full and edge tiles.
+    /// Both kernels against a plain triple loop on full and edge tiles, adding to C (`f32`
+    /// rows) and storing over it (`MaybeUninit<f32>` rows).
     #[test]
     fn kernels_agree_with_loops() {
         let kc = 37;
         let a: Vec<f32> = (0..kc * MR).map(|i| ((i * 7) % 13) as f32 - 6.0).collect();
         let b: Vec<f32> = (0..kc * NR).map(|i| ((i * 5) % 11) as f32 - 5.0).collect();
-        let expect = |r: usize, j: usize| (0..kc).map(|p| a[p * MR + r] * b[p * NR + j]).sum::<f32>() + 1.0;
+        let sum = |r: usize, j: usize| (0..kc).map(|p| a[p * MR + r] * b[p * NR + j]).sum::<f32>();
         let mut kernels = vec![Kernel::Portable];
         if let Some(k) = Avx2Fma::detect() {
             kernels.push(Kernel::Avx2(k));
@@ -115,13 +152,28 @@ mod tests {
             for (h, w) in [(MR, NR), (MR, 8), (3, 5), (5, 12)] {
                 let mut c = vec![vec![1.0f32; NR + 2]; h];
                 let mut rows: Vec<&mut [f32]> = c.iter_mut().map(|r| &mut r[..]).collect();
-                kernel.tile(kc, &a, &b, &mut rows, 1, w, true);
-                for (r, row) in c.iter().enumerate() {
+                kernel.tile(kc, &a, &b, &mut rows, 1, w);
+                let mut u = vec![vec![MaybeUninit::new(7.0f32); NR + 2]; h];
+                let mut rows: Vec<&mut [MaybeUninit<f32>]> = u.iter_mut().map(|r| &mut r[..]).collect();
+                kernel.tile(kc, &a, &b, &mut rows, 1, w);
+                for (r, (added, stored)) in c.iter().zip(&u).enumerate() {
+                    // SAFETY: every value of `u` was initialised above.
+                    let stored: Vec<f32> = stored.iter().map(|v| unsafe { v.assume_init() }).collect();
                     for j in 0..w {
                         // Small integers: every order of summation is exact.
-                        assert_eq!(row[1 + j], expect(r, j), "{kernel:?} ({r}, {j})");
+                        assert_eq!(added[1 + j], sum(r, j) + 1.0, "{kernel:?} ({r}, {j}) added");
+                        assert_eq!(stored[1 + j], sum(r, j), "{kernel:?} ({r}, {j}) stored");
                     }
-                    assert_eq!((row[0], row[1 + w]), (1.0, 1.0), "{kernel:?} wrote outside the tile");
+                    assert_eq!(
+                        (added[0], added[1 + w]),
+                        (1.0, 1.0),
+                        "{kernel:?} wrote outside the tile"
+                    );
+                    assert_eq!(
+                        (stored[0], stored[1 + w]),
+                        (7.0, 7.0),
+                        "{kernel:?} wrote outside the tile"
+                    );
                 }
             }
         }

@@ -1,12 +1,13 @@
 //! The AVX2 + FMA micro-kernel: a `6 × 16` block of C kept in twelve `ymm` registers.
 //!
-//! This is the only file of the CPU backend with `unsafe` code. Its safe entry point,
+//! This file holds the CPU backend's `unsafe` code but for the two lines in `matmul` that hand
+//! over output written through `MaybeUninit`. Its safe entry point,
 //! [`Avx2Fma::tile`], checks every length the kernel relies on, and an [`Avx2Fma`] value exists
 //! only once the CPU has been found to support AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::*;
 
-use super::kernel::{MR, NR};
+use super::kernel::{Dest, MR, NR};
 
 /// Proof that the running CPU has AVX2 and FMA (made only by [`Avx2Fma::detect`]).
 #[derive(Clone, Copy, Debug)]
@@ -26,20 +27,23 @@ impl Avx2Fma {
 
     /// `C[r][col .. col + NR] (+)= Σ_p a[p·MR + r] · b[p·NR .. p·NR + NR]` for the `MR` rows
     /// of `rows`: the sum, taken from zero, is added to the current C values when `accumulate`
-    /// is set, else stored over them.
+    /// is set and `T` is `f32`, else stored over them (C is then never read).
     ///
     /// Panics if `rows` is not `MR` rows each reaching `col + NR`, or `a`/`b` hold fewer than
     /// `kc` steps.
     #[inline]
-    pub fn tile(self, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [f32]], col: usize, accumulate: bool) {
+    pub fn tile<T: Dest>(self, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [T]], col: usize, accumulate: bool) {
         assert!(a.len() >= kc * MR && b.len() >= kc * NR, "packed slivers too short");
         assert_eq!(rows.len(), MR, "a micro-tile has MR rows");
-        let c: [*mut f32; MR] = std::array::from_fn(|r| rows[r][col..col + NR].as_mut_ptr());
+        let accumulate = accumulate && T::ADD;
+        let c: [*mut f32; MR] = std::array::from_fn(|r| rows[r][col..col + NR].as_mut_ptr().cast::<f32>());
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `self` proves AVX2 and FMA are available. `a` holds `kc·MR` and `b` `kc·NR`
         // values (asserted above), which is all the kernel reads. Each `c[r]` points at `NR`
         // writable values of a distinct row slice borrowed mutably for this call (the slicing
-        // above checked the bounds), so the kernel's reads and writes stay inside them.
+        // above checked the bounds), so the kernel's reads and writes stay inside them; it reads
+        // them only when `accumulate`, which needs `T = f32`: values, not uninitialised memory
+        // (`MaybeUninit<f32>` has the layout of `f32`, so the cast pointer is valid for writes).
         unsafe {
             kernel_6x16(kc, a.as_ptr(), b.as_ptr(), &c, accumulate)
         }
@@ -58,10 +62,19 @@ impl Avx2Fma {
     /// Panics if `rows` is not `MR` rows each reaching `col + 8`, or `a`/`b` hold fewer than
     /// `kc` steps.
     #[inline]
-    pub fn tile_half(self, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [f32]], col: usize, accumulate: bool) {
+    pub fn tile_half<T: Dest>(
+        self,
+        kc: usize,
+        a: &[f32],
+        b: &[f32],
+        rows: &mut [&mut [T]],
+        col: usize,
+        accumulate: bool,
+    ) {
         assert!(a.len() >= kc * MR && b.len() >= kc * NR, "packed slivers too short");
         assert_eq!(rows.len(), MR, "a micro-tile has MR rows");
-        let c: [*mut f32; MR] = std::array::from_fn(|r| rows[r][col..col + 8].as_mut_ptr());
+        let accumulate = accumulate && T::ADD;
+        let c: [*mut f32; MR] = std::array::from_fn(|r| rows[r][col..col + 8].as_mut_ptr().cast::<f32>());
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as in `tile`, with `8` values behind each `c[r]` (checked by the slicing) and
         // only the first 8 of each step of `b` read.
@@ -79,7 +92,7 @@ impl Avx2Fma {
 /// The half-width kernel: six `ymm` accumulators, one per row.
 ///
 /// # Safety
-/// As [`kernel_6x16`], with each `c[r]` valid for 8 reads and writes.
+/// As [`kernel_6x16`], with 8 values behind each `c[r]` instead of `NR`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn kernel_6x8(kc: usize, a: *const f32, b: *const f32, c: &[*mut f32; MR], accumulate: bool) {
@@ -132,7 +145,8 @@ macro_rules! step {
 ///
 /// # Safety
 /// The CPU must support AVX2 and FMA; `a` must be valid for `kc·MR` reads, `b` for `kc·NR`
-/// reads, and each `c[r]` for `NR` reads and writes, none of them overlapping `a` or `b`.
+/// reads, and each `c[r]` for `NR` writes and, when `accumulate`, reads of initialised values;
+/// none of them overlapping `a` or `b`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn kernel_6x16(kc: usize, a: *const f32, b: *const f32, c: &[*mut f32; MR], accumulate: bool) {

@@ -14,13 +14,14 @@
 //! count, so results are bit-identical from run to run. An optional epilogue (bias, activation)
 //! runs on each tile right after its last k block, while the tile is still in cache.
 use super::elementwise::{add_row_in_place, unary_in_place};
-use super::kernel::{Kernel, MR, NR};
+use super::kernel::{Dest, Kernel, MR, NR};
 use super::pack::{pack, pack_group, sliver_at, KBlocks, Operand};
 use super::scratch;
 use super::thin;
 use super::tiles::{Grid, Tile};
 use comfy_core::UnaryOp;
 use rayon::prelude::*;
+use std::mem::MaybeUninit;
 
 /// Longest k block: a `KC × NR` B sliver (16 KiB) stays in the 32 KiB L1 data cache.
 /// (Measured on Zen 4: 256, 384 and 512 are within noise of each other.)
@@ -129,29 +130,27 @@ pub fn gemm(p: Product<'_>, epi: Epilogue<'_>) -> Vec<f32> {
     }
 }
 
-/// Allocates the output (zero-filled on both threads when `parallel`: for a short k, a
-/// one-thread fill of a large output was a sixth of the product's time) and computes it.
+/// Allocates the output and computes it. A packed product writes every output value in its
+/// first k block, so its output is never zero-filled first (for a short k a zero fill cost
+/// 2–10% of the product: it is one more pass over an output as large as the operands).
 fn output(p: Product<'_>, epi: Epilogue<'_>, parallel: bool) -> Vec<f32> {
     let Product { m, k, n, .. } = p;
-    let mut out = Vec::with_capacity(m * n);
-    if parallel {
-        out.par_extend(rayon::iter::repeat_n(0.0f32, m * n));
-    } else {
-        out.resize(m * n, 0.0);
-    }
-    if m == 0 || n == 0 {
+    if m > 0 && n > 0 && k > 0 && !thin::applies(&p) {
+        let mut out = Vec::with_capacity(m * n);
+        product(&mut out.spare_capacity_mut()[..m * n], p, epi, parallel);
+        // SAFETY: `product` has returned, so every tile has run; the tiles cover the `m · n`
+        // values once (`Grid::tiles`), and each tile writes all of its values in its first k
+        // block (`run_tile`). A panic on the way leaves `out` empty.
+        unsafe { out.set_len(m * n) };
         return out;
     }
-    if k == 0 || thin::applies(&p) {
-        if k > 0 {
-            thin::product(&mut out, p);
-        }
-        if !epi.is_empty() {
-            out.chunks_mut(n).for_each(|row| epi.apply(row, 0));
-        }
-        return out;
+    let mut out = vec![0.0f32; m * n];
+    if k > 0 && m > 0 && n > 0 {
+        thin::product(&mut out, p);
     }
-    product(&mut out, p, epi, parallel);
+    if !epi.is_empty() && n > 0 {
+        out.chunks_mut(n).for_each(|row| epi.apply(row, 0));
+    }
     out
 }
 
@@ -162,7 +161,7 @@ const PACK_PAR_MIN: usize = 1 << 12;
 
 /// Packs and multiplies, on the pool's threads when `parallel`. A parallel product is one
 /// parallel region over the tiles, plus one to pack a large shared operand first.
-fn product(out: &mut [f32], p: Product<'_>, epi: Epilogue<'_>, parallel: bool) {
+fn product(out: &mut [MaybeUninit<f32>], p: Product<'_>, epi: Epilogue<'_>, parallel: bool) {
     let Product { m, k, n, .. } = p;
     let threads = if parallel { rayon::current_num_threads() } else { 1 };
     let grid = Grid::new(m, n, threads, (MC_SLIVERS, NC_SLIVERS), TILES_PER_THREAD);
@@ -223,50 +222,99 @@ fn product(out: &mut [f32], p: Product<'_>, epi: Epilogue<'_>, parallel: bool) {
     });
 }
 
-/// Computes one tile over every k block, then applies the epilogue to it.
-fn run_tile(mut t: Tile<'_>, s: &Shared<'_>) {
-    let sn = t.rows.len().div_ceil(MR);
+/// Computes one tile over every k block — the first stores over the unwritten output, the
+/// others add to it — then applies the epilogue to it.
+fn run_tile(t: Tile<'_, MaybeUninit<f32>>, s: &Shared<'_>) {
+    let Tile { s0, t0, tn, rows } = t;
+    let sn = rows.len().div_ceil(MR);
     let a_len = if let Slivers::OnTheFly(_) = s.a {
         s.blocks.step * sn * MR
     } else {
         0
     };
     let b_len = if let Slivers::OnTheFly(_) = s.b {
-        s.blocks.step * t.tn * NR
+        s.blocks.step * tn * NR
     } else {
         0
     };
+    let mut rows = rows;
     scratch::with(&scratch::TILE, a_len + b_len, |own| {
         let (own_a, own_b) = own.split_at_mut(a_len);
-        for block in s.blocks.iter() {
-            let (p0, kc) = block;
-            // This block's slivers of each operand for this tile, one after the other.
-            let a: &[f32] = match s.a {
-                Slivers::Packed(pa) => &pa[sliver_at(t.s0, block, s.m, MR)..][..kc * sn * MR],
-                Slivers::OnTheFly(op) => {
-                    let own = &mut own_a[..kc * sn * MR];
-                    pack_group::<MR>(own, op, t.s0 * MR, p0, kc);
-                    own
-                }
-            };
-            let b: &[f32] = match s.b {
-                Slivers::Packed(pb) => &pb[sliver_at(t.t0, block, s.n, NR)..][..kc * t.tn * NR],
-                Slivers::OnTheFly(op) => {
-                    let own = &mut own_b[..kc * t.tn * NR];
-                    pack_group::<NR>(own, op, t.t0 * NR, p0, kc);
-                    own
-                }
-            };
-            for (tj, b) in b.chunks_exact(kc * NR).enumerate() {
-                let width = NR.min(s.n - (t.t0 + tj) * NR);
-                for (rows, a) in t.rows.chunks_mut(MR).zip(a.chunks_exact(kc * MR)) {
-                    s.kernel.tile(kc, a, b, rows, tj * NR, width, p0 > 0);
-                }
-            }
+        let at = TileAt { s0, sn, t0, tn };
+        let mut blocks = s.blocks.iter();
+        let Some(first) = blocks.next() else {
+            unreachable!("a packed product has k > 0")
+        };
+        let (a, b) = at.slivers(s, first, own_a, own_b);
+        at.micro_tiles(s, first.1, a, b, &mut rows);
+        let mut rows: Vec<&mut [f32]> = rows.into_iter().map(written).collect();
+        for block in blocks {
+            let (a, b) = at.slivers(s, block, own_a, own_b);
+            at.micro_tiles(s, block.1, a, b, &mut rows);
+        }
+        if !s.epi.is_empty() {
+            let col = t0 * NR;
+            rows.iter_mut().for_each(|row| s.epi.apply(row, col));
         }
     });
-    if !s.epi.is_empty() {
-        let col = t.t0 * NR;
-        t.rows.iter_mut().for_each(|row| s.epi.apply(row, col));
+}
+
+/// A row piece of a tile after its first k block, which wrote every value of it.
+fn written(row: &mut [MaybeUninit<f32>]) -> &mut [f32] {
+    // SAFETY: only called on rows of a tile whose first k block has run, and that block
+    // stores every value of the tile's rows (`TileAt::micro_tiles`); `MaybeUninit<f32>` has
+    // the layout of `f32`.
+    unsafe { &mut *(row as *mut [MaybeUninit<f32>] as *mut [f32]) }
+}
+
+/// Where a tile lies, in slivers: rows from A sliver `s0` (`sn` of them), columns from B
+/// sliver `t0` (`tn` of them).
+#[derive(Clone, Copy)]
+struct TileAt {
+    s0: usize,
+    sn: usize,
+    t0: usize,
+    tn: usize,
+}
+
+impl TileAt {
+    /// This k block's slivers of each operand for this tile, one after the other: taken from
+    /// the packed operand, or packed now into the tile's own space.
+    fn slivers<'s>(
+        self,
+        s: &'s Shared<'_>,
+        block: (usize, usize),
+        own_a: &'s mut [f32],
+        own_b: &'s mut [f32],
+    ) -> (&'s [f32], &'s [f32]) {
+        let (p0, kc) = block;
+        let a: &[f32] = match s.a {
+            Slivers::Packed(pa) => &pa[sliver_at(self.s0, block, s.m, MR)..][..kc * self.sn * MR],
+            Slivers::OnTheFly(op) => {
+                let own = &mut own_a[..kc * self.sn * MR];
+                pack_group::<MR>(own, op, self.s0 * MR, p0, kc);
+                own
+            }
+        };
+        let b: &[f32] = match s.b {
+            Slivers::Packed(pb) => &pb[sliver_at(self.t0, block, s.n, NR)..][..kc * self.tn * NR],
+            Slivers::OnTheFly(op) => {
+                let own = &mut own_b[..kc * self.tn * NR];
+                pack_group::<NR>(own, op, self.t0 * NR, p0, kc);
+                own
+            }
+        };
+        (a, b)
+    }
+
+    /// Runs every micro-tile of the tile on one k block of `kc` steps: each B sliver of `b`
+    /// streams past every A sliver of `a`, and every value of `rows` is written.
+    fn micro_tiles<T: Dest>(self, s: &Shared<'_>, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [T]]) {
+        for (tj, b) in b.chunks_exact(kc * NR).enumerate() {
+            let width = NR.min(s.n - (self.t0 + tj) * NR);
+            for (rows, a) in rows.chunks_mut(MR).zip(a.chunks_exact(kc * MR)) {
+                s.kernel.tile(kc, a, b, rows, tj * NR, width);
+            }
+        }
     }
 }

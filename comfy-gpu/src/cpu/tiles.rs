@@ -11,8 +11,9 @@ pub struct Grid {
     pub cols: Vec<(usize, usize)>,
 }
 
-/// A rectangle of whole micro-tiles of the output and the row pieces it writes.
-pub struct Tile<'c> {
+/// A rectangle of whole micro-tiles of the output and the row pieces it writes (`T` is `f32`,
+/// or `MaybeUninit<f32>` for output not written yet).
+pub struct Tile<'c, T> {
     /// First A sliver (row `s0 · MR`).
     pub s0: usize,
     /// First B sliver (column `t0 · NR`).
@@ -20,7 +21,7 @@ pub struct Tile<'c> {
     /// Number of B slivers.
     pub tn: usize,
     /// The tile's rows, each cut to the tile's columns.
-    pub rows: Vec<&'c mut [f32]>,
+    pub rows: Vec<&'c mut [T]>,
 }
 
 impl Grid {
@@ -51,9 +52,9 @@ impl Grid {
     }
 
     /// The tiles over `out` (`m × n`, row-major), band by band.
-    pub fn tiles<'c>(&self, out: &'c mut [f32], m: usize, n: usize) -> Vec<Tile<'c>> {
+    pub fn tiles<'c, T>(&self, out: &'c mut [T], m: usize, n: usize) -> Vec<Tile<'c, T>> {
         let ncols = self.cols.len();
-        let mut tiles: Vec<Tile<'c>> = Vec::with_capacity(self.bands.len() * ncols);
+        let mut tiles: Vec<Tile<'c, T>> = Vec::with_capacity(self.bands.len() * ncols);
         for &(s0, sn) in &self.bands {
             for &(t0, tn) in &self.cols {
                 let rows = Vec::with_capacity((sn * MR).min(m - s0 * MR));
