@@ -1,6 +1,8 @@
 //! MNIST loading, and every kind of bad file giving a clear error that names it.
 use comfy_nodes::dataset::idx::{encode_idx, read_idx, IdxArray, MAX_IDX_BYTES};
-use comfy_nodes::dataset::{bundled_mnist_dir, load_mnist, DataLoader, DatasetError, LoaderConfig, PixelScale, Split};
+use comfy_nodes::dataset::{
+    bundled_mnist_dir, load_mnist, DataLoader, DatasetError, ImageDataset, LoaderConfig, PixelScale, Split,
+};
 use flate2::write::GzEncoder;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -199,11 +201,26 @@ fn loader_batches_shuffles_and_scales() {
     )
     .is_err());
     assert!(DataLoader::new(
-        data,
+        data.clone(),
         LoaderConfig {
             batch_size: 5000,
-            ..config
+            ..config.clone()
         }
     )
     .is_err());
+    // Every loader has at least one batch an epoch (the trainers count steps by it).
+    let one = DataLoader::new(
+        data,
+        LoaderConfig {
+            batch_size: 5000,
+            drop_last: false,
+            ..config
+        },
+    )
+    .unwrap();
+    assert_eq!((one.batches_per_epoch(), one.epoch(0).count()), (1, 1));
+    assert!(matches!(
+        ImageDataset::new(Vec::new(), None, (28, 28, 1), "nothing"),
+        Err(DatasetError::Empty { .. })
+    ));
 }

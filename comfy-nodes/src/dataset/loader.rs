@@ -93,7 +93,8 @@ impl DataLoader {
         &self.config
     }
 
-    /// Batches in one epoch.
+    /// Batches in one epoch: at least 1, since an empty dataset and a `drop_last` batch larger
+    /// than the dataset are both refused when they are made.
     pub fn batches_per_epoch(&self) -> usize {
         let (n, b) = (self.dataset.len(), self.config.batch_size);
         if self.config.drop_last {

@@ -310,7 +310,7 @@ impl GanTrainer {
     /// run's. With checkpointing on, the state is written after every `every_epochs` epochs,
     /// after the last one, and when the observer stops the run.
     pub fn train(&mut self, loader: &DataLoader, observer: &mut dyn TrainObserver) -> Result<(), TrainError> {
-        let per_epoch = loader.batches_per_epoch().max(1);
+        let per_epoch = loader.batches_per_epoch();
         let first = self.history.len();
         let total = per_epoch * self.config.epochs;
         let started = Instant::now();

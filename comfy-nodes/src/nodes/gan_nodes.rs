@@ -90,8 +90,7 @@ impl Node for GanTrainerNode {
         let mut report = RunReporter::new(TrainingRun::gan(&config, &loader, &ctx.backend().name()), report_dir);
         let mut trainer =
             GanTrainer::new(generator, discriminator, ctx.backend().clone(), config).map_err(train_error)?;
-        // As `GanTrainer::train` counts them (a loader always has at least one batch).
-        let per_epoch = loader.batches_per_epoch().max(1);
+        let per_epoch = loader.batches_per_epoch();
         let resume_from = inputs.string("resume_from")?;
         if !resume_from.is_empty() {
             trainer
