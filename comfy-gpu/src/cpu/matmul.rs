@@ -225,7 +225,7 @@ fn product(out: &mut [MaybeUninit<f32>], p: Product<'_>, epi: Epilogue<'_>, para
 /// Computes one tile over every k block — the first stores over the unwritten output, the
 /// others add to it — then applies the epilogue to it.
 fn run_tile(t: Tile<'_, MaybeUninit<f32>>, s: &Shared<'_>) {
-    let Tile { s0, t0, tn, rows } = t;
+    let Tile { s0, t0, tn, mut rows } = t;
     let sn = rows.len().div_ceil(MR);
     let a_len = if let Slivers::OnTheFly(_) = s.a {
         s.blocks.step * sn * MR
@@ -237,7 +237,6 @@ fn run_tile(t: Tile<'_, MaybeUninit<f32>>, s: &Shared<'_>) {
     } else {
         0
     };
-    let mut rows = rows;
     scratch::with(&scratch::TILE, a_len + b_len, |own| {
         let (own_a, own_b) = own.split_at_mut(a_len);
         let at = TileAt { s0, sn, t0, tn };
@@ -247,7 +246,8 @@ fn run_tile(t: Tile<'_, MaybeUninit<f32>>, s: &Shared<'_>) {
         };
         let (a, b) = at.slivers(s, first, own_a, own_b);
         at.micro_tiles(s, first.1, a, b, &mut rows);
-        let mut rows: Vec<&mut [f32]> = rows.into_iter().map(written).collect();
+        // SAFETY: the first k block has just written every value of the tile's rows.
+        let mut rows: Vec<&mut [f32]> = rows.into_iter().map(|r| unsafe { assume_written(r) }).collect();
         for block in blocks {
             let (a, b) = at.slivers(s, block, own_a, own_b);
             at.micro_tiles(s, block.1, a, b, &mut rows);
@@ -259,10 +259,13 @@ fn run_tile(t: Tile<'_, MaybeUninit<f32>>, s: &Shared<'_>) {
     });
 }
 
-/// A row piece of a tile after its first k block, which wrote every value of it.
-fn written(row: &mut [MaybeUninit<f32>]) -> &mut [f32] {
-    // SAFETY: only called on rows of a tile whose first k block has run, and that block
-    // stores every value of the tile's rows (`TileAt::micro_tiles`); `MaybeUninit<f32>` has
+/// The values of a row piece that has been written.
+///
+/// # Safety
+/// Every value of `row` must have been written (for a tile's rows: its first k block has run,
+/// which stores every value of them, see `TileAt::micro_tiles`).
+unsafe fn assume_written(row: &mut [MaybeUninit<f32>]) -> &mut [f32] {
+    // SAFETY: the values are initialised (the caller's promise), and `MaybeUninit<f32>` has
     // the layout of `f32`.
     unsafe { &mut *(row as *mut [MaybeUninit<f32>] as *mut [f32]) }
 }
