@@ -128,6 +128,9 @@ fn time_interleaved(fs: &mut [&mut dyn FnMut()], o: &Options) -> Vec<f64> {
     let reps: Vec<usize> = fs
         .iter_mut()
         .map(|f| {
+            // Untimed: a first call may build a pipeline (tens of ms on lavapipe), which would
+            // make one call look long enough to be a sample by itself.
+            f();
             let t = Instant::now();
             f();
             let once = t.elapsed().as_secs_f64().max(1e-7);

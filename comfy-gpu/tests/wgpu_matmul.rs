@@ -136,3 +136,38 @@ fn linear_with_a_bias_of_another_width_is_an_error() {
     let (x, w, b) = (Tensor::zeros([2, 3]), Tensor::zeros([4, 3]), Tensor::zeros([5]));
     assert!(g.linear(&x, &w, Some(&b), None).is_err());
 }
+
+/// An infinity at the last depth gives infinite outputs, not NaN: the depths that pad K to a
+/// whole slab must contribute nothing, not `∞ · 0`, whichever operand holds it and however it
+/// is stored.
+#[test]
+fn infinity_at_the_last_depth_stays_infinite() {
+    let Some(g) = gpu() else { return };
+    let (m, k, n) = (7, 5, 9);
+    for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+        for inf_in_a in [true, false] {
+            let mut a = vec![1.0f32; m * k];
+            let mut b = vec![1.0f32; k * n];
+            // A[0][k-1] or B[k-1][0], wherever the layout stores it.
+            if inf_in_a {
+                a[if ta { (k - 1) * m } else { k - 1 }] = f32::INFINITY;
+            } else {
+                b[if tb { k - 1 } else { (k - 1) * n }] = f32::INFINITY;
+            }
+            let a = Tensor::from_vec(a, if ta { [k, m] } else { [m, k] }).expect("a");
+            let b = Tensor::from_vec(b, if tb { [n, k] } else { [k, n] }).expect("b");
+            let c = host(g, &g.matmul(&a, &b, ta, tb).expect("wgpu matmul"));
+            for (idx, &v) in c.iter().enumerate() {
+                let (i, j) = (idx / n, idx % n);
+                let infinite = if inf_in_a { i == 0 } else { j == 0 };
+                let want = if infinite { f32::INFINITY } else { k as f32 };
+                assert_eq!(
+                    v,
+                    want,
+                    "ta={ta} tb={tb} inf in {} at ({i}, {j})",
+                    if inf_in_a { "A" } else { "B" }
+                );
+            }
+        }
+    }
+}
