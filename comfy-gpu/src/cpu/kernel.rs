@@ -80,7 +80,7 @@ impl Kernel {
     #[inline]
     pub fn tile<T: Dest>(self, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [T]], col: usize, width: usize) {
         if rows.len() == MR && width == NR {
-            self.full(kc, a, b, rows, col);
+            self.full(kc, a, b, rows, col, T::ADD);
             return;
         }
         let mut block = [[0.0f32; NR]; MR];
@@ -89,21 +89,23 @@ impl Kernel {
         }
         let mut block_rows = block.each_mut().map(|r| &mut r[..]);
         let block_rows = &mut block_rows[..];
+        // The block holds values, so it is added to exactly when the C rows are.
         match self {
             Kernel::Avx2(k) if width <= NR / 2 => k.tile_half(kc, a, b, block_rows, 0, T::ADD),
-            Kernel::Avx2(k) => k.tile(kc, a, b, block_rows, 0, T::ADD),
-            Kernel::Portable => portable(kc, a, b, block_rows, 0, T::ADD),
+            _ => self.full(kc, a, b, block_rows, 0, T::ADD),
         }
         for (src, dst) in block.iter().zip(rows.iter_mut()) {
             T::store(&mut dst[col..col + width], &src[..width]);
         }
     }
 
+    /// A full micro-tile: the sums are added to C when `accumulate` (and `T` is `f32`), else
+    /// stored over it.
     #[inline]
-    fn full<T: Dest>(self, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [T]], col: usize) {
+    fn full<T: Dest>(self, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [T]], col: usize, accumulate: bool) {
         match self {
-            Kernel::Avx2(k) => k.tile(kc, a, b, rows, col, T::ADD),
-            Kernel::Portable => portable(kc, a, b, rows, col, T::ADD),
+            Kernel::Avx2(k) => k.tile(kc, a, b, rows, col, accumulate),
+            Kernel::Portable => portable(kc, a, b, rows, col, accumulate),
         }
     }
 }

@@ -104,6 +104,41 @@ enum Slivers<'a> {
     OnTheFly(Operand<'a>),
 }
 
+impl<'a> Slivers<'a> {
+    /// Scratch values a tile needs to pack `count` slivers `W` wide of a `step`-deep k block
+    /// itself: none when they were packed up front.
+    fn own_len<const W: usize>(self, step: usize, count: usize) -> usize {
+        match self {
+            Slivers::Packed(_) => 0,
+            Slivers::OnTheFly(_) => step * count * W,
+        }
+    }
+
+    /// `count` slivers `W` wide from sliver `first` for k block `block`, one after the other,
+    /// of an operand whose sliced dimension is `outer`: taken from the packed operand, or
+    /// packed now into `own`.
+    fn block<'s, const W: usize>(
+        self,
+        (first, count): (usize, usize),
+        outer: usize,
+        block: (usize, usize),
+        own: &'s mut [f32],
+    ) -> &'s [f32]
+    where
+        'a: 's,
+    {
+        let (p0, kc) = block;
+        match self {
+            Slivers::Packed(packed) => &packed[sliver_at(first, block, outer, W)..][..kc * count * W],
+            Slivers::OnTheFly(op) => {
+                let own = &mut own[..kc * count * W];
+                pack_group::<W>(own, op, first * W, p0, kc);
+                own
+            }
+        }
+    }
+}
+
 /// Everything a tile reads.
 struct Shared<'a> {
     a: Slivers<'a>,
@@ -227,16 +262,8 @@ fn product(out: &mut [MaybeUninit<f32>], p: Product<'_>, epi: Epilogue<'_>, para
 fn run_tile(t: Tile<'_, MaybeUninit<f32>>, s: &Shared<'_>) {
     let Tile { s0, t0, tn, mut rows } = t;
     let sn = rows.len().div_ceil(MR);
-    let a_len = if let Slivers::OnTheFly(_) = s.a {
-        s.blocks.step * sn * MR
-    } else {
-        0
-    };
-    let b_len = if let Slivers::OnTheFly(_) = s.b {
-        s.blocks.step * tn * NR
-    } else {
-        0
-    };
+    let a_len = s.a.own_len::<MR>(s.blocks.step, sn);
+    let b_len = s.b.own_len::<NR>(s.blocks.step, tn);
     scratch::with(&scratch::TILE, a_len + b_len, |own| {
         let (own_a, own_b) = own.split_at_mut(a_len);
         let at = TileAt { s0, sn, t0, tn };
@@ -281,8 +308,7 @@ struct TileAt {
 }
 
 impl TileAt {
-    /// This k block's slivers of each operand for this tile, one after the other: taken from
-    /// the packed operand, or packed now into the tile's own space.
+    /// This k block's slivers of each operand for this tile (see [`Slivers::block`]).
     fn slivers<'s>(
         self,
         s: &'s Shared<'_>,
@@ -290,24 +316,10 @@ impl TileAt {
         own_a: &'s mut [f32],
         own_b: &'s mut [f32],
     ) -> (&'s [f32], &'s [f32]) {
-        let (p0, kc) = block;
-        let a: &[f32] = match s.a {
-            Slivers::Packed(pa) => &pa[sliver_at(self.s0, block, s.m, MR)..][..kc * self.sn * MR],
-            Slivers::OnTheFly(op) => {
-                let own = &mut own_a[..kc * self.sn * MR];
-                pack_group::<MR>(own, op, self.s0 * MR, p0, kc);
-                own
-            }
-        };
-        let b: &[f32] = match s.b {
-            Slivers::Packed(pb) => &pb[sliver_at(self.t0, block, s.n, NR)..][..kc * self.tn * NR],
-            Slivers::OnTheFly(op) => {
-                let own = &mut own_b[..kc * self.tn * NR];
-                pack_group::<NR>(own, op, self.t0 * NR, p0, kc);
-                own
-            }
-        };
-        (a, b)
+        (
+            s.a.block::<MR>((self.s0, self.sn), s.m, block, own_a),
+            s.b.block::<NR>((self.t0, self.tn), s.n, block, own_b),
+        )
     }
 
     /// Runs every micro-tile of the tile on one k block of `kc` steps: each B sliver of `b`
