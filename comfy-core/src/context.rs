@@ -1,9 +1,9 @@
 //! `Context`: what a running node can use besides its inputs.
 use crate::backend::Backend;
 use crate::event::{Event, Observer};
-use crate::graph::NodeId;
 use crate::image::Image;
 use crate::node_error::NodeError;
+use crate::node_id::NodeId;
 use crate::random::{rng_from_seed, ComfyRng};
 use crate::reference::ReferenceBackend;
 use std::sync::atomic::{AtomicBool, Ordering};

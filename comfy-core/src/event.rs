@@ -1,6 +1,6 @@
 //! What a run reports while it goes: events, and the observers that receive them.
-use crate::graph::NodeId;
 use crate::image::Image;
+use crate::node_id::NodeId;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -32,6 +32,7 @@ mod inputs;
 pub mod nn;
 mod node;
 mod node_error;
+mod node_id;
 mod op;
 pub mod optim;
 mod params;
