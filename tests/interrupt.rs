@@ -11,7 +11,7 @@
 use comfy::gpu::CpuBackend;
 use comfy::nodes::checkpoint::load_tensors;
 use comfy::nodes::cli::run_on_console;
-use comfy::nodes::gan::{default_discriminator, default_generator, GanTrainConfig, GanTrainer, Network};
+use comfy::nodes::gan::{default_discriminator, default_generator, GanTrainConfig, Network};
 use comfy::nodes::pipelines::{mnist_gan_graph, training_state_path, TrainSettings};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
@@ -103,7 +103,7 @@ fn load_state(out: &Path) -> usize {
         seed: 4,
         ..Default::default()
     };
-    let mut trainer = GanTrainer::new(g, d, Arc::new(CpuBackend::new()), config).expect("trainer");
+    let mut trainer = comfy::nodes::gan::trainer(g, d, Arc::new(CpuBackend::new()), config).expect("trainer");
     trainer
         .restore_state(&path, per_epoch)
         .unwrap_or_else(|e| panic!("the last training state does not restore: {e}"));

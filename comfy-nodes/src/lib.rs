@@ -18,9 +18,11 @@ pub mod dataset;
 #[doc(hidden)]
 pub mod fuzz_checks;
 pub mod gan;
+pub mod network;
 pub mod nodes;
 pub mod pipelines;
 pub mod report;
+pub mod train;
 pub mod viewer;
 
 pub use nodes::register_all;

@@ -66,7 +66,7 @@ fn trainer_reports_progress_every_step_and_a_preview_every_epoch() {
     assert_eq!(progress.len(), 20, "10 batches × 2 epochs");
     assert_eq!((progress[19].0, progress[19].1), (20, 20));
     let last = &progress[19].2;
-    for part in ["epoch 2/2", "step 10/10", "loss ", "steps/s", "ETA "] {
+    for part in ["epoch 2/2", "step 10/10", "BCE ", "steps/s", "ETA "] {
         assert!(last.contains(part), "{part:?} missing from {last:?}");
     }
     assert_eq!(previews.len(), 2, "one preview per epoch");

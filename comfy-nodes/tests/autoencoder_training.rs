@@ -3,10 +3,11 @@
 use comfy_core::{Activation, Backend, Mlp};
 use comfy_gpu::CpuBackend;
 use comfy_nodes::autoencoder::{
-    reconstruction_error, Autoencoder, AutoencoderConfig, AutoencoderError, AutoencoderTrainer, ReconstructionLoss,
+    reconstruction_error, trainer, Autoencoder, AutoencoderConfig, AutoencoderError, ReconstructionLoss,
 };
 use comfy_nodes::dataset::{bundled_mnist_dir, load_mnist, DataLoader, ImageDataset, LoaderConfig, PixelScale, Split};
-use comfy_nodes::gan::Network;
+use comfy_nodes::network::Network;
+use comfy_nodes::train::TrainError;
 use std::sync::Arc;
 
 fn net(sizes: Vec<usize>, output: Activation, seed: u64) -> Network {
@@ -45,9 +46,17 @@ fn train(loss: ReconstructionLoss, output: Activation, scale: PixelScale, seed: 
         loss,
         ..Default::default()
     };
-    let mut t = AutoencoderTrainer::new(small_ae(output, seed), backend(), config).unwrap();
+    let mut t = trainer(small_ae(output, seed), backend(), config).unwrap();
     t.train(&loader(scale), &mut ()).unwrap();
-    t.history.iter().map(|r| r.loss).collect()
+    t.history.column(0)
+}
+
+/// The autoencoder's own error behind a training error.
+fn model_error(result: Result<(), TrainError>) -> AutoencoderError {
+    match result {
+        Err(TrainError::Model(e)) => *e.downcast::<AutoencoderError>().expect("an AutoencoderError"),
+        other => panic!("expected the model to refuse, got {other:?}"),
+    }
 }
 
 fn mean(v: &[f32]) -> f32 {
@@ -85,9 +94,9 @@ fn nan_loss_stops_training_with_the_step() {
         lr: 1e30,
         ..Default::default()
     };
-    let mut t = AutoencoderTrainer::new(small_ae(Activation::Sigmoid, 1), backend(), config).unwrap();
+    let mut t = trainer(small_ae(Activation::Sigmoid, 1), backend(), config).unwrap();
     match t.train(&loader(PixelScale::ZeroToOne), &mut ()) {
-        Err(e @ AutoencoderError::NonFinite { step, .. }) => {
+        Err(e @ TrainError::NonFinite { step, .. }) => {
             assert!(step < 100, "stopped at step {step}");
             assert!(e.to_string().contains("learning rate"), "{e}");
         }
@@ -113,17 +122,17 @@ fn mismatched_networks_and_ranges_are_refused() {
     );
     assert!(e.to_string().contains("784 → 16"), "{e}");
 
-    let bce_tanh = AutoencoderTrainer::new(small_ae(Activation::Tanh, 0), backend(), AutoencoderConfig::default());
-    let e = bce_tanh.unwrap().train(&loader(PixelScale::MinusOneToOne), &mut ());
-    assert!(matches!(e, Err(AutoencoderError::BceNeedsSigmoid { .. })), "{e:?}");
+    let bce_tanh = trainer(small_ae(Activation::Tanh, 0), backend(), AutoencoderConfig::default());
+    let e = model_error(bce_tanh.unwrap().train(&loader(PixelScale::MinusOneToOne), &mut ()));
+    assert!(matches!(e, AutoencoderError::BceNeedsSigmoid { .. }), "{e:?}");
 
     let mse = AutoencoderConfig {
         loss: ReconstructionLoss::Mse,
         ..Default::default()
     };
-    let mut sigmoid = AutoencoderTrainer::new(small_ae(Activation::Sigmoid, 0), backend(), mse).unwrap();
-    let e = sigmoid.train(&loader(PixelScale::MinusOneToOne), &mut ());
-    assert!(matches!(e, Err(AutoencoderError::OutputRange { .. })), "{e:?}");
+    let mut sigmoid = trainer(small_ae(Activation::Sigmoid, 0), backend(), mse).unwrap();
+    let e = model_error(sigmoid.train(&loader(PixelScale::MinusOneToOne), &mut ()));
+    assert!(matches!(e, AutoencoderError::OutputRange { .. }), "{e:?}");
     assert!(sigmoid.history.is_empty(), "nothing may be trained on refused data");
 
     let wide = Autoencoder::new(
@@ -131,15 +140,15 @@ fn mismatched_networks_and_ranges_are_refused() {
         net(vec![8, 100], Activation::Sigmoid, 0),
     )
     .unwrap();
-    let mut t = AutoencoderTrainer::new(wide, backend(), AutoencoderConfig::default()).unwrap();
-    let e = t.train(&loader(PixelScale::ZeroToOne), &mut ());
+    let mut t = trainer(wide, backend(), AutoencoderConfig::default()).unwrap();
+    let e = model_error(t.train(&loader(PixelScale::ZeroToOne), &mut ()));
     assert!(
         matches!(
             e,
-            Err(AutoencoderError::ImageSize {
+            AutoencoderError::ImageSize {
                 expected: 100,
                 found: 784
-            })
+            }
         ),
         "{e:?}"
     );

@@ -5,7 +5,8 @@ use comfy_gpu::CpuBackend;
 use comfy_nodes::dataset::{
     load_image_folder, ColorMode, DataLoader, DatasetError, FolderOptions, LoaderConfig, PixelScale, MAX_IMAGE_SIDE,
 };
-use comfy_nodes::gan::{GanTrainConfig, GanTrainer, Network, Silent};
+use comfy_nodes::gan::{trainer, GanTrainConfig, Network};
+use comfy_nodes::train::Silent;
 use image::{ImageFormat, Rgb, RgbImage};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -182,7 +183,7 @@ fn the_gan_trains_on_a_folder_of_pictures() {
         epochs: 2,
         ..Default::default()
     };
-    let mut t = GanTrainer::new(
+    let mut t = trainer(
         Network::new(g, 0).unwrap(),
         Network::new(d, 1).unwrap(),
         backend,
@@ -191,7 +192,7 @@ fn the_gan_trains_on_a_folder_of_pictures() {
     .unwrap();
     t.train(&loader, &mut Silent).unwrap();
     assert_eq!(t.history.len(), 6);
-    assert!(t.history.iter().all(|r| r.d_loss.is_finite() && r.g_loss.is_finite()));
+    assert!(t.history.records.iter().all(|r| r.values.iter().all(|v| v.is_finite())));
 }
 
 #[test]

@@ -7,7 +7,8 @@ mod gan_support;
 use comfy_core::Tensor;
 use comfy_nodes::checkpoint::{save_params, CheckpointError};
 use comfy_nodes::dataset::DataLoader;
-use comfy_nodes::gan::{Checkpointing, GanTrainer, StepReport, TrainError, TrainObserver};
+use comfy_nodes::gan::{GanStep, GanTrainer};
+use comfy_nodes::train::{Checkpointing, Silent, StepReport, TrainError, TrainObserver};
 use gan_support::{cpu_trainer, small_gan, test_digits};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,7 +27,7 @@ struct StopAfter {
     taken: usize,
 }
 
-impl TrainObserver for StopAfter {
+impl TrainObserver<GanStep> for StopAfter {
     fn on_step(&mut self, _: &StepReport) {
         self.taken += 1;
     }
@@ -44,14 +45,15 @@ fn scratch(name: &str) -> PathBuf {
 
 fn losses(t: &GanTrainer) -> Vec<(usize, usize, f32, f32)> {
     t.history
+        .records
         .iter()
-        .map(|r| (r.step, r.epoch, r.d_loss, r.g_loss))
+        .map(|r| (r.step, r.epoch, r.values[0], r.values[1]))
         .collect()
 }
 
 /// Every parameter by network and name.
 fn weights(t: &GanTrainer) -> Vec<(String, Vec<f32>)> {
-    let (g, d) = t.networks_on_host().unwrap();
+    let (g, d) = t.model.networks_on_host().unwrap();
     let mut all: Vec<(String, Vec<f32>)> = [("G", g), ("D", d)]
         .iter()
         .flat_map(|(net, n)| {
@@ -71,7 +73,7 @@ fn a_stopped_and_resumed_run_matches_an_uninterrupted_one() {
     let state = dir.join("state.safetensors");
     let loader = loader(100); // 10 steps per epoch
     let mut whole = trainer(3, 9, 32);
-    whole.train(&loader, &mut comfy_nodes::gan::Silent).unwrap();
+    whole.train(&loader, &mut Silent).unwrap();
 
     // Stopped exactly at the end of epoch 1 (step 10, where no periodic write falls with
     // `every_epochs: 2`), then mid-epoch (step 18), then run to the end.
@@ -162,7 +164,7 @@ fn a_state_that_does_not_fit_is_refused_and_changes_nothing() {
     // A model file is not a training state.
     let model = dir.join("generator.safetensors");
     let t = trainer(1, 9, 32);
-    let (g, _) = t.networks_on_host().unwrap();
+    let (g, _) = t.model.networks_on_host().unwrap();
     save_params(&model, &g.params, HashMap::new()).unwrap();
     expect_refusal(&mut trainer(1, 9, 32), &model, 10, "not a GAN training state");
     // Truncated and missing files.
@@ -188,10 +190,10 @@ fn a_nan_stop_names_the_last_good_state() {
     t.restore_state(&path, 10).unwrap();
     let before = weights(&t);
     // Poison the generator: its images, and so both losses, become NaN at the next step.
-    let w = t.generator.params.get("0.weight").unwrap().clone();
+    let w = t.model.generator.params.get("0.weight").unwrap().clone();
     let nan = Tensor::from_vec(vec![f32::NAN; w.numel()], w.shape().clone()).unwrap();
-    t.generator.params.insert("0.weight", nan);
-    let err = t.train(&loader(100), &mut comfy_nodes::gan::Silent).unwrap_err();
+    t.model.generator.params.insert("0.weight", nan);
+    let err = t.train(&loader(100), &mut Silent).unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, TrainError::NonFinite { step: 4, .. }), "{msg}");
     assert!(

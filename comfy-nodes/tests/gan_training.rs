@@ -4,14 +4,15 @@ mod gan_support;
 
 use comfy_core::{Activation, Backend, Mlp};
 use comfy_gpu::CpuBackend;
-use comfy_nodes::gan::{GanTrainConfig, GanTrainer, Network, Silent, TrainError};
+use comfy_nodes::gan::{trainer, GanTrainConfig, Network};
+use comfy_nodes::train::{Silent, TrainError};
 use gan_support::{cpu_trainer, small_gan, test_digits};
 use std::sync::Arc;
 
 fn run(seed: u64, epochs: usize) -> Vec<(f32, f32)> {
     let mut t = cpu_trainer(small_gan(64, seed), epochs, seed, 1e-3);
     t.train(&test_digits(50, 0), &mut Silent).unwrap();
-    t.history.iter().map(|r| (r.d_loss, r.g_loss)).collect()
+    t.history.records.iter().map(|r| (r.values[0], r.values[1])).collect()
 }
 
 #[test]
@@ -41,7 +42,7 @@ fn nan_losses_stop_training_with_the_step() {
         lr_g: 1e30,
         ..Default::default()
     };
-    let mut t = GanTrainer::new(g, d, backend, config).unwrap();
+    let mut t = trainer(g, d, backend, config).unwrap();
     match t.train(&test_digits(50, 0), &mut Silent) {
         Err(TrainError::NonFinite { step, .. }) => assert!(step < 100, "stopped at step {step}"),
         other => panic!("expected a non-finite loss error, got {other:?}"),
@@ -58,5 +59,5 @@ fn mismatched_networks_are_refused() {
         output: Activation::Identity,
     };
     let d = Network::new(d, 0).unwrap();
-    assert!(GanTrainer::new(g, d, backend, GanTrainConfig::default()).is_err());
+    assert!(trainer(g, d, backend, GanTrainConfig::default()).is_err());
 }

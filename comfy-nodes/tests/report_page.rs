@@ -2,9 +2,10 @@
 //! reporter's write schedule; the HtmlReport node.
 use comfy_core::{Activation, CancelToken, Context, Image, Inputs, Mlp, Node, NodeError, Value};
 use comfy_nodes::dataset::{DataLoader, ImageDataset, LoaderConfig, PixelScale};
-use comfy_nodes::gan::{Network, StepReport};
+use comfy_nodes::gan::Network;
 use comfy_nodes::nodes::{GanTrainerNode, HtmlReportNode};
 use comfy_nodes::report::{base64, EmbeddedPng, Figure, ReportPage, RunReporter, RunState, TrainingRun};
+use comfy_nodes::train::{LossName, StepReport};
 use comfy_nodes::viewer::{Rgb, RgbImage};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,8 +17,8 @@ fn step(global_step: usize, d_loss: f32) -> StepReport {
         steps_per_epoch: 10,
         global_step,
         total_steps: 30,
-        d_loss,
-        g_loss: 0.75,
+        names: vec![LossName::new("d_loss", "D loss"), LossName::new("g_loss", "G loss")].into(),
+        losses: vec![d_loss, 0.75],
         steps_per_sec: 12.5,
         eta_secs: 65.0,
     }

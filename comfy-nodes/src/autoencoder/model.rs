@@ -1,7 +1,7 @@
 //! The encoder–decoder pair, which output ranges fit which data, and the reconstruction error.
 use super::error::AutoencoderError;
 use crate::dataset::{DataLoader, ImageDataset, LoaderConfig, PixelScale};
-use crate::gan::Network;
+use crate::network::Network;
 use comfy_core::{Activation, Backend, Mlp, Tensor};
 use std::sync::Arc;
 
@@ -95,15 +95,9 @@ impl Autoencoder {
 
     /// The same networks with their parameters read back to host memory (for checkpoints).
     pub fn to_host(&self, backend: &dyn Backend) -> Result<Self, AutoencoderError> {
-        let copy = |n: &Network| -> Result<Network, AutoencoderError> {
-            Ok(Network {
-                mlp: n.mlp.clone(),
-                params: n.params.to_host(backend)?,
-            })
-        };
         Ok(Autoencoder {
-            encoder: copy(&self.encoder)?,
-            decoder: copy(&self.decoder)?,
+            encoder: self.encoder.to_host(backend)?,
+            decoder: self.decoder.to_host(backend)?,
         })
     }
 }

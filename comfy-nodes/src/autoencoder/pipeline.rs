@@ -61,10 +61,11 @@ pub fn autoencoder_graph(s: &TrainSettings) -> Result<Graph, GraphError> {
     g.connect(&trainer, 0, &error, "encoder")?;
     g.connect(&trainer, 1, &error, "decoder")?;
     g.connect(&test, 0, &error, "dataset")?;
-    let curve = g.add("SaveReconstructionLossCurve");
+    let curve = g.add("SaveLossCurve");
     g.connect(&trainer, 2, &curve, "history")?;
     g.set(&curve, "path", path(out, "loss_curve.png"))?;
-    let csv = g.add("SaveReconstructionLossCsv");
+    g.set(&curve, "smoothing", "epoch_mean")?;
+    let csv = g.add("SaveLossCsv");
     g.connect(&trainer, 2, &csv, "history")?;
     g.set(&csv, "path", path(out, "losses.csv"))?;
     let ckpt = path(out, "checkpoint");

@@ -106,7 +106,7 @@ impl DataLoader {
 
     /// The order of the images in `epoch` (0-based): shuffled with `seed` and the epoch, so
     /// that a resumed run sees the same order as an uninterrupted one.
-    pub fn order(&self, epoch: usize) -> Vec<usize> {
+    fn order(&self, epoch: usize) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..self.dataset.len()).collect();
         if self.config.shuffle {
             let mut rng = rng_from_seed(self.config.seed ^ (epoch as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
@@ -117,8 +117,8 @@ impl DataLoader {
         idx
     }
 
-    /// Batch `index` of `epoch`, or `None` past the end.
-    pub fn batch(&self, order: &[usize], index: usize) -> Option<Batch> {
+    /// Batch `index` of an epoch whose image order is `order`, or `None` past the end.
+    fn batch(&self, order: &[usize], index: usize) -> Option<Batch> {
         let b = self.config.batch_size;
         let start = index.checked_mul(b)?;
         if start >= order.len() || (self.config.drop_last && start + b > order.len()) {
@@ -135,9 +135,15 @@ impl DataLoader {
         Some(Batch { images, labels })
     }
 
-    /// Iterates over the batches of `epoch`.
-    pub fn epoch(&self, epoch: usize) -> impl Iterator<Item = Batch> + '_ {
+    /// The batches of `epoch` (0-based), each with its index in the epoch, from batch `first`
+    /// on: a resumed run skips the batches it took before it stopped.
+    pub fn epoch_from(&self, epoch: usize, first: usize) -> impl Iterator<Item = (usize, Batch)> + '_ {
         let order = self.order(epoch);
-        (0..).map_while(move |i| self.batch(&order, i))
+        (first..).map_while(move |i| Some((i, self.batch(&order, i)?)))
+    }
+
+    /// The batches of `epoch`, in order.
+    pub fn epoch(&self, epoch: usize) -> impl Iterator<Item = Batch> + '_ {
+        self.epoch_from(epoch, 0).map(|(_, batch)| batch)
     }
 }

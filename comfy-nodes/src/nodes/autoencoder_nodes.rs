@@ -1,34 +1,18 @@
 //! Autoencoder nodes: MLP encoder and decoder, the trainer, reconstruction and its error.
 use super::dataset_images::{dataset_images, scale_input, SCALES};
 use super::dataset_nodes::positive;
-use super::gan_nodes::{format_eta, to_image};
+use super::gan_nodes::to_image;
 use super::model_nodes::{build, common};
 use super::reconstruction_nodes::{reconstruction_picture, PREVIEW_COLS};
-use crate::autoencoder::{
-    reconstruction_error, Autoencoder, AutoencoderConfig, AutoencoderError, AutoencoderObserver, AutoencoderTrainer,
-    ReconstructionLoss, ReconstructionRecord, ReconstructionStep,
-};
+use super::training::{checkpoint_ports, resume_and_checkpoint, train_error};
+use crate::autoencoder::{reconstruction_error, Autoencoder, AutoencoderConfig, AutoencoderStep, ReconstructionLoss};
 use crate::dataset::{DataLoader, ImageDataset, PixelScale};
-use crate::gan::Network;
+use crate::network::Network;
+use crate::train::{LossHistory, StepReport, TrainObserver};
 use crate::viewer::save_png;
-use comfy_core::{
-    Context, CustomValue, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Tensor, Value,
-};
+use comfy_core::{Context, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Tensor, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
-
-/// The losses recorded by the autoencoder trainer, one row per step.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReconstructionHistory {
-    /// The loss that was minimised.
-    pub loss: ReconstructionLoss,
-    /// The rows, in step order.
-    pub records: Vec<ReconstructionRecord>,
-}
-
-impl CustomValue for ReconstructionHistory {
-    const TYPE_NAME: &'static str = "RECONSTRUCTION_HISTORY";
-}
 
 /// The encoder: an image → hidden layers → a latent vector (linear by default).
 #[derive(Default)]
@@ -77,11 +61,8 @@ fn autoencoder(inputs: &Inputs) -> Result<Autoencoder, NodeError> {
     Autoencoder::new(encoder, decoder).map_err(NodeError::other)
 }
 
-pub(super) fn ae_error(e: AutoencoderError) -> NodeError {
-    match e {
-        AutoencoderError::Cancelled { .. } => NodeError::Cancelled,
-        other => NodeError::other(other),
-    }
+pub(super) fn ae_error(e: crate::autoencoder::AutoencoderError) -> NodeError {
+    NodeError::other(e)
 }
 
 /// The autoencoder trainer: Adam on both networks, MSE or BCE reconstruction loss.
@@ -90,8 +71,8 @@ pub struct AutoencoderTrainerNode;
 
 impl Node for AutoencoderTrainerNode {
     fn schema(&self) -> NodeSchema {
-        NodeSchema::new("AutoencoderTrainer", "autoencoder")
-            .description("Trains an encoder and a decoder to rebuild the loader's images (one Adam update of both per batch). BCE (on logits) needs a sigmoid decoder and pixels in 0..1; MSE works with any output that fits the data. Reports progress every step and previews reconstructions of the dataset's first images every epoch; stops on a NaN loss.")
+        let schema = NodeSchema::new("AutoencoderTrainer", "autoencoder")
+            .description("Trains an encoder and a decoder to rebuild the loader's images (one Adam update of both per batch). BCE (on logits) needs a sigmoid decoder and pixels in 0..1; MSE works with any output that fits the data. Reports progress every step and previews reconstructions of the dataset's first images every epoch; stops on a NaN loss; saves and resumes training states like the GanTrainer.")
             .input(InputPort::custom::<Network>("encoder"))
             .input(InputPort::custom::<Network>("decoder"))
             .input(InputPort::custom::<DataLoader>("loader"))
@@ -101,10 +82,11 @@ impl Node for AutoencoderTrainerNode {
             .input(InputPort::float("beta2").default(0.999).range(0.0, 0.999_999))
             .input(InputPort::choice("loss", ["bce", "mse"]).default("bce"))
             .input(InputPort::int("preview_count").default(16).range(1, 256).tooltip("images in the per-epoch preview"))
-            .input(InputPort::string("samples_dir").default("").tooltip("where to write reconstructions_epoch_NNN.png; empty for none"))
+            .input(InputPort::string("samples_dir").default("").tooltip("where to write reconstructions_epoch_NNN.png; empty for none"));
+        checkpoint_ports(schema)
             .output("encoder", PortType::custom::<Network>())
             .output("decoder", PortType::custom::<Network>())
-            .output("history", PortType::custom::<ReconstructionHistory>())
+            .output("history", PortType::custom::<LossHistory>())
     }
 
     fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
@@ -127,25 +109,22 @@ impl Node for AutoencoderTrainerNode {
         let scale = loader.config().scale;
         let preview = dataset_images(dataset, 0, count, scale)?;
         let samples_dir = Some(PathBuf::from(inputs.string("samples_dir")?)).filter(|p| !p.as_os_str().is_empty());
-        let mut trainer = AutoencoderTrainer::new(model, ctx.backend().clone(), config).map_err(ae_error)?;
+        let mut trainer = crate::autoencoder::trainer(model, ctx.backend().clone(), config).map_err(train_error)?;
+        resume_and_checkpoint(&mut trainer, inputs, loader.batches_per_epoch())?;
         let mut observer = NodeObserver {
-            backend: trainer.backend().clone(),
+            backend: ctx.backend().clone(),
             ctx,
             preview,
             dataset: dataset.clone(),
             scale,
             samples_dir,
         };
-        trainer.train(&loader, &mut observer).map_err(ae_error)?;
-        let model = trainer.model_on_host().map_err(ae_error)?;
-        let history = ReconstructionHistory {
-            loss,
-            records: trainer.history,
-        };
+        trainer.train(&loader, &mut observer).map_err(train_error)?;
+        let model = trainer.model.model_on_host().map_err(ae_error)?;
         Ok(Outputs::new()
             .with(Value::custom(model.encoder))
             .with(Value::custom(model.decoder))
-            .with(Value::custom(history)))
+            .with(Value::custom(trainer.history)))
     }
 }
 
@@ -159,24 +138,15 @@ struct NodeObserver<'c, 'a> {
     samples_dir: Option<PathBuf>,
 }
 
-impl AutoencoderObserver for NodeObserver<'_, '_> {
-    fn on_step(&mut self, r: &ReconstructionStep) {
-        let message = format!(
-            "epoch {}/{} step {}/{}  loss {:.4}  {:.1} steps/s  ETA {}",
-            r.epoch + 1,
-            r.total_steps / r.steps_per_epoch.max(1),
-            r.step_in_epoch + 1,
-            r.steps_per_epoch,
-            r.loss,
-            r.steps_per_sec,
-            format_eta(r.eta_secs)
-        );
+impl TrainObserver<AutoencoderStep> for NodeObserver<'_, '_> {
+    fn on_step(&mut self, r: &StepReport) {
         self.ctx
-            .progress(r.global_step as u64 + 1, r.total_steps as u64, message);
+            .progress(r.global_step as u64 + 1, r.total_steps as u64, r.progress_line());
     }
 
-    fn on_epoch_end(&mut self, epoch: usize, model: &Autoencoder) -> Result<(), String> {
-        let rebuilt = model
+    fn on_epoch_end(&mut self, epoch: usize, step: &AutoencoderStep) -> Result<(), String> {
+        let rebuilt = step
+            .model
             .reconstruct(&self.backend, &self.preview)
             .map_err(|e| e.to_string())?;
         let picture = reconstruction_picture(&self.preview, &rebuilt, &self.dataset, self.scale, PREVIEW_COLS)

@@ -1,15 +1,14 @@
 //! GAN nodes: latent noise, the trainer, and image generation.
 use super::dataset_nodes::positive;
-use super::values::LossHistory;
+use super::training::{checkpoint_ports, resume_and_checkpoint, train_error};
 use super::viewer_nodes::save_loss_curve;
 use crate::dataset::DataLoader;
-use crate::gan::{
-    generate, latent_batch, Checkpointing, GanTrainConfig, GanTrainer, Network, StepReport, TrainError, TrainObserver,
-};
+use crate::gan::{generate, latent_batch, GanStep, GanTrainConfig, GanTrainer, Network};
 use crate::report::{ReportError, RunReporter, RunState, TrainingRun};
+use crate::train::{LossHistory, StepReport, TrainError, TrainObserver};
 use crate::viewer::{image_grid, save_png, GridOptions, ImageBatch, RgbImage};
 use comfy_core::{Context, Image, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Tensor, Value};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Standard normal latent vectors from a seed, `[count, dim]`.
@@ -41,7 +40,7 @@ pub struct GanTrainerNode;
 
 impl Node for GanTrainerNode {
     fn schema(&self) -> NodeSchema {
-        NodeSchema::new("GanTrainer", "gan")
+        let schema = NodeSchema::new("GanTrainer", "gan")
             .description("Trains a generator against a discriminator (one D and one G Adam update per batch, non-saturating BCE). Reports progress every step and a sample grid every epoch; stops on NaN losses.")
             .input(InputPort::custom::<Network>("generator"))
             .input(InputPort::custom::<Network>("discriminator"))
@@ -55,10 +54,8 @@ impl Node for GanTrainerNode {
             .input(InputPort::int("seed").default(0).range(0, i64::MAX).tooltip("seed of the latent noise"))
             .input(InputPort::tensor("fixed_z").optional().tooltip("latent batch for the per-epoch sample grids"))
             .input(InputPort::string("samples_dir").default("").tooltip("where to write samples_epoch_NNN.png; empty for none"))
-            .input(InputPort::string("report_dir").default("").tooltip("where to keep index.html, a report page updated while training runs (an HtmlReport node then writes the final one); empty for none"))
-            .input(InputPort::string("checkpoint_path").default("").tooltip("the training-state file (networks, Adam moments, loss history, noise position), rewritten atomically every checkpoint_every epochs and when the run is stopped; empty for none"))
-            .input(InputPort::int("checkpoint_every").default(1).range(1, 100_000).tooltip("epochs between training-state writes"))
-            .input(InputPort::string("resume_from").default("").tooltip("a training-state file to continue from (same networks, batch size, dataset and seed); training goes on to `epochs`"))
+            .input(InputPort::string("report_dir").default("").tooltip("where to keep index.html, a report page updated while training runs (an HtmlReport node then writes the final one); empty for none"));
+        checkpoint_ports(schema)
             .output("generator", PortType::custom::<Network>())
             .output("discriminator", PortType::custom::<Network>())
             .output("history", PortType::custom::<LossHistory>())
@@ -89,29 +86,18 @@ impl Node for GanTrainerNode {
         let report_dir = Some(PathBuf::from(inputs.string("report_dir")?)).filter(|p| !p.as_os_str().is_empty());
         let mut report = RunReporter::new(TrainingRun::gan(&config, &loader, &ctx.backend().name()), report_dir);
         let mut trainer =
-            GanTrainer::new(generator, discriminator, ctx.backend().clone(), config).map_err(train_error)?;
-        let per_epoch = loader.batches_per_epoch();
-        let resume_from = inputs.string("resume_from")?;
-        if !resume_from.is_empty() {
-            trainer
-                .restore_state(Path::new(resume_from), per_epoch)
-                .map_err(NodeError::other)?;
+            crate::gan::trainer(generator, discriminator, ctx.backend().clone(), config).map_err(train_error)?;
+        if resume_and_checkpoint(&mut trainer, inputs, loader.batches_per_epoch())? {
             report.resume_losses(&trainer.history);
         }
-        let checkpoint_path = inputs.string("checkpoint_path")?;
-        if !checkpoint_path.is_empty() {
-            trainer.set_checkpointing(Some(Checkpointing {
-                path: PathBuf::from(checkpoint_path),
-                every_epochs: positive(inputs.int("checkpoint_every")?, "checkpoint_every")?,
-            }));
-        }
-        let side = image_side(trainer.generator.mlp.output_size());
+        let side = image_side(trainer.model.generator.mlp.output_size());
+        let backend = ctx.backend().clone();
         let mut observer = NodeObserver {
             ctx,
             fixed_z,
             samples_dir,
             side,
-            backend: trainer.backend().clone(),
+            backend,
             report,
             report_error: None,
         };
@@ -125,22 +111,12 @@ impl Node for GanTrainerNode {
         let run = observer.finish_report(&trained, picture_error);
         trained.map_err(train_error)?;
         let run = run?;
-        let (g, d) = trainer.networks_on_host().map_err(train_error)?;
-        let history = LossHistory {
-            records: trainer.history,
-        };
+        let (g, d) = trainer.model.networks_on_host().map_err(train_error)?;
         Ok(Outputs::new()
             .with(Value::custom(g))
             .with(Value::custom(d))
-            .with(Value::custom(history))
+            .with(Value::custom(trainer.history))
             .with(Value::custom(run)))
-    }
-}
-
-fn train_error(e: TrainError) -> NodeError {
-    match e {
-        TrainError::Cancelled { .. } => NodeError::Cancelled,
-        other => NodeError::other(other),
     }
 }
 
@@ -177,14 +153,11 @@ impl NodeObserver<'_, '_> {
         let Some(dir) = &self.samples_dir else {
             return Ok(());
         };
-        if let Some(grid) = self.samples(&trainer.generator)? {
+        if let Some(grid) = self.samples(&trainer.model.generator)? {
             save_png(dir.join("interrupted_samples.png"), &grid).map_err(NodeError::other)?;
         }
-        save_loss_curve(
-            &dir.join("interrupted_loss_curve.png"),
-            "GAN losses (stopped)",
-            &trainer.history,
-        )?;
+        let title = format!("{} (stopped)", trainer.history.title);
+        save_loss_curve(&dir.join("interrupted_loss_curve.png"), &title, &trainer.history)?;
         Ok(())
     }
 
@@ -208,31 +181,20 @@ impl NodeObserver<'_, '_> {
     }
 }
 
-impl TrainObserver for NodeObserver<'_, '_> {
+impl TrainObserver<GanStep> for NodeObserver<'_, '_> {
     fn on_step(&mut self, r: &StepReport) {
         if let Err(e) = self.report.on_step(r) {
             self.report_error.get_or_insert(e);
         }
-        let message = format!(
-            "epoch {}/{} step {}/{}  D {:.4}  G {:.4}  {:.1} steps/s  ETA {}",
-            r.epoch + 1,
-            r.total_steps / r.steps_per_epoch.max(1),
-            r.step_in_epoch + 1,
-            r.steps_per_epoch,
-            r.d_loss,
-            r.g_loss,
-            r.steps_per_sec,
-            format_eta(r.eta_secs)
-        );
         self.ctx
-            .progress(r.global_step as u64 + 1, r.total_steps as u64, message);
+            .progress(r.global_step as u64 + 1, r.total_steps as u64, r.progress_line());
     }
 
-    fn on_epoch_end(&mut self, epoch: usize, generator: &Network) -> Result<(), String> {
+    fn on_epoch_end(&mut self, epoch: usize, model: &GanStep) -> Result<(), String> {
         if let Some(e) = self.report_error.take() {
             return Err(e.to_string());
         }
-        let Some(grid) = self.samples(generator).map_err(|e| e.to_string())? else {
+        let Some(grid) = self.samples(&model.generator).map_err(|e| e.to_string())? else {
             return Ok(());
         };
         if let Some(dir) = &self.samples_dir {
@@ -259,20 +221,6 @@ pub(crate) fn sample_grid(images: &Tensor, side: usize) -> Result<RgbImage, Node
 /// A viewer picture as the graph's image value.
 pub(crate) fn to_image(rgb: &RgbImage) -> Result<Image, NodeError> {
     Image::new(rgb.width(), rgb.height(), 3, rgb.as_raw().clone()).map_err(NodeError::other)
-}
-
-/// `1h02m`, `3m05s` or `12s`.
-pub fn format_eta(secs: f64) -> String {
-    let s = if secs.is_finite() {
-        secs.max(0.0).round() as u64
-    } else {
-        0
-    };
-    match (s / 3600, (s % 3600) / 60, s % 60) {
-        (0, 0, sec) => format!("{sec}s"),
-        (0, m, sec) => format!("{m}m{sec:02}s"),
-        (h, m, _) => format!("{h}h{m:02}m"),
-    }
 }
 
 /// Images from a trained generator: from given latent vectors, or `count` drawn with `seed`.

@@ -1,17 +1,13 @@
-//! Autoencoder viewer nodes: the reconstruction grid, the loss curve and the loss table.
-use super::autoencoder_nodes::{ae_error, ReconstructionHistory};
+//! `SaveReconstructions`: originals above their reconstructions, as a PNG.
+use super::autoencoder_nodes::ae_error;
 use super::dataset_images::{dataset_images, scale_input, SCALES};
 use super::dataset_nodes::positive;
 use super::gan_nodes::to_image;
-use crate::atomic::atomic_write;
 use crate::autoencoder::Autoencoder;
 use crate::dataset::{ImageDataset, PixelScale};
 use crate::gan::Network;
-use crate::viewer::{
-    reconstruction_grid, save_png, ImageBatch, LinePlot, ReconstructionOptions, RgbImage, Series, ValueRange,
-};
+use crate::viewer::{reconstruction_grid, save_png, ImageBatch, ReconstructionOptions, RgbImage, ValueRange};
 use comfy_core::{Context, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Tensor, Value};
-use std::path::Path;
 
 /// Images per row of the trainer's per-epoch preview.
 pub(super) const PREVIEW_COLS: u32 = 8;
@@ -72,72 +68,5 @@ impl Node for SaveReconstructionsNode {
         let image = to_image(&picture)?;
         ctx.preview(image.clone());
         Ok(Outputs::one(Value::Image(image.into())))
-    }
-}
-
-/// Draws the autoencoder's loss per step, and its mean per epoch, as a PNG chart.
-#[derive(Default)]
-pub struct SaveReconstructionLossCurveNode;
-
-impl Node for SaveReconstructionLossCurveNode {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("SaveReconstructionLossCurve", "viewer")
-            .description("A PNG chart of the autoencoder's reconstruction loss against the training step: every batch, and the mean of each epoch.")
-            .input(InputPort::custom::<ReconstructionHistory>("history"))
-            .input(InputPort::string("path").default("out/loss_curve.png"))
-            .input(InputPort::string("title").default("Autoencoder reconstruction loss"))
-            .output("image", PortType::Image)
-            .output_node()
-    }
-
-    fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let history = inputs.custom::<ReconstructionHistory>("history")?;
-        let name = history.loss.name().to_uppercase();
-        let steps = history.records.iter().map(|r| (r.step as f64, f64::from(r.loss)));
-        let plot = LinePlot::new(inputs.string("title")?)
-            .with_series(Series::new(format!("{name} per batch"), steps.collect()))
-            .with_series(Series::new(format!("{name} epoch mean"), epoch_means(history)));
-        let picture = plot.render().map_err(NodeError::other)?;
-        save_png(inputs.string("path")?, &picture).map_err(NodeError::other)?;
-        let image = to_image(&picture)?;
-        ctx.preview(image.clone());
-        Ok(Outputs::one(Value::Image(image.into())))
-    }
-}
-
-/// (last step of the epoch, mean loss of the epoch) for every epoch in the history.
-fn epoch_means(history: &ReconstructionHistory) -> Vec<(f64, f64)> {
-    let mut means = Vec::new();
-    for chunk in history.records.chunk_by(|a, b| a.epoch == b.epoch) {
-        let sum: f64 = chunk.iter().map(|r| f64::from(r.loss)).sum();
-        if let Some(last) = chunk.last() {
-            means.push((last.step as f64, sum / chunk.len() as f64));
-        }
-    }
-    means
-}
-
-/// Writes the autoencoder's loss history as CSV: `step,epoch,loss`.
-#[derive(Default)]
-pub struct SaveReconstructionLossCsvNode;
-
-impl Node for SaveReconstructionLossCsvNode {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("SaveReconstructionLossCsv", "viewer")
-            .description("Writes the autoencoder's loss history as CSV with the columns step, epoch, loss.")
-            .input(InputPort::custom::<ReconstructionHistory>("history"))
-            .input(InputPort::string("path").default("out/losses.csv"))
-            .output_node()
-    }
-
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let history = inputs.custom::<ReconstructionHistory>("history")?;
-        let path = Path::new(inputs.string("path")?);
-        let mut csv = String::from("step,epoch,loss\n");
-        for r in &history.records {
-            csv.push_str(&format!("{},{},{}\n", r.step, r.epoch, r.loss));
-        }
-        atomic_write(path, csv.as_bytes()).map_err(|e| NodeError::msg(format!("{}: {e}", path.display())))?;
-        Ok(Outputs::new())
     }
 }

@@ -1,10 +1,11 @@
 //! Viewer nodes: sample grids, loss curves and the loss table, written as files.
 use super::dataset_nodes::positive;
 use super::gan_nodes::to_image;
-use super::values::LossHistory;
 use crate::atomic::atomic_write;
-use crate::gan::LossRecord;
-use crate::viewer::{image_grid, loss_chart, save_png, GridOptions, ImageBatch, RgbImage, ValueRange};
+use crate::train::LossHistory;
+use crate::viewer::{
+    image_grid, loss_chart, save_png, GridOptions, ImageBatch, LinePlot, RgbImage, Series, ValueRange,
+};
 use comfy_core::{Context, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Value};
 use std::path::Path;
 
@@ -64,53 +65,97 @@ impl Node for SaveImageGridNode {
     }
 }
 
-/// Draws the D and G losses against the step as a PNG chart.
+/// How a loss chart smooths the per-step losses.
+pub(crate) const SMOOTHING: [&str; 2] = ["moving_mean", "epoch_mean"];
+
+/// Draws a trainer's losses against the step as a PNG chart.
 #[derive(Default)]
 pub struct SaveLossCurveNode;
 
 impl Node for SaveLossCurveNode {
     fn schema(&self) -> NodeSchema {
         NodeSchema::new("SaveLossCurve", "viewer")
-            .description("A PNG chart of the discriminator and generator losses against the training step.")
+            .description("A PNG chart of a trainer's losses (the GAN's D and G loss, the autoencoder's reconstruction loss…) against the training step: every step in a light tint with a moving mean on top, or every batch with the mean of each epoch.")
             .input(InputPort::custom::<LossHistory>("history"))
             .input(InputPort::string("path").default("out/loss_curve.png"))
-            .input(InputPort::string("title").default("GAN losses"))
+            .input(InputPort::string("title").default("").tooltip("the chart's title; empty for the trainer's own (\"GAN losses\"…)"))
+            .input(InputPort::choice("smoothing", SMOOTHING).default("moving_mean"))
             .output("image", PortType::Image)
             .output_node()
     }
 
     fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
         let history = inputs.custom::<LossHistory>("history")?;
-        let picture = save_loss_curve(
-            Path::new(inputs.string("path")?),
-            inputs.string("title")?,
-            &history.records,
-        )?;
+        let title = match inputs.string("title")? {
+            "" => history.title.as_str(),
+            t => t,
+        };
+        let path = Path::new(inputs.string("path")?);
+        let picture = match inputs.string("smoothing")? {
+            "epoch_mean" => save_picture(path, epoch_mean_chart(title, history))?,
+            _ => save_loss_curve(path, title, history)?,
+        };
         let image = to_image(&picture)?;
         ctx.preview(image.clone());
         Ok(Outputs::one(Value::Image(image.into())))
     }
 }
 
-/// Draws the D and G losses of `records` against the step and saves the chart as a PNG.
-pub(crate) fn save_loss_curve(path: &Path, title: &str, records: &[LossRecord]) -> Result<RgbImage, NodeError> {
-    let curve = |f: fn(&LossRecord) -> f32| -> Vec<(f64, f64)> {
-        records.iter().map(|r| (r.step as f64, f(r) as f64)).collect()
-    };
-    let curves = [("D loss", curve(|r| r.d_loss)), ("G loss", curve(|r| r.g_loss))];
-    let picture = loss_chart(title, &curves).render().map_err(NodeError::other)?;
+/// Draws every loss of `history` against the step (with moving means) and saves the chart.
+pub(crate) fn save_loss_curve(path: &Path, title: &str, history: &LossHistory) -> Result<RgbImage, NodeError> {
+    let curves: Vec<(&str, Vec<(f64, f64)>)> = history
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.label.as_str(), history.series(i)))
+        .collect();
+    save_picture(path, loss_chart(title, &curves))
+}
+
+/// Every batch's loss and the mean of each epoch, per loss.
+fn epoch_mean_chart(title: &str, history: &LossHistory) -> LinePlot {
+    let mut plot = LinePlot::new(title);
+    for (i, name) in history.names.iter().enumerate() {
+        plot = plot
+            .with_series(Series::new(format!("{} per batch", name.label), history.series(i)))
+            .with_series(Series::new(
+                format!("{} epoch mean", name.label),
+                epoch_means(history, i),
+            ));
+    }
+    plot
+}
+
+/// (last step of the epoch, mean of the loss at `index` over the epoch) for every epoch.
+fn epoch_means(history: &LossHistory, index: usize) -> Vec<(f64, f64)> {
+    let mut means = Vec::new();
+    for chunk in history.records.chunk_by(|a, b| a.epoch == b.epoch) {
+        let sum: f64 = chunk
+            .iter()
+            .filter_map(|r| r.values.get(index))
+            .map(|&v| f64::from(v))
+            .sum();
+        if let Some(last) = chunk.last() {
+            means.push((last.step as f64, sum / chunk.len() as f64));
+        }
+    }
+    means
+}
+
+fn save_picture(path: &Path, plot: LinePlot) -> Result<RgbImage, NodeError> {
+    let picture = plot.render().map_err(NodeError::other)?;
     save_png(path, &picture).map_err(NodeError::other)?;
     Ok(picture)
 }
 
-/// Writes the loss history as CSV: `step,epoch,d_loss,g_loss`.
+/// Writes a trainer's loss history as CSV: `step,epoch`, then one column per loss.
 #[derive(Default)]
 pub struct SaveLossCsvNode;
 
 impl Node for SaveLossCsvNode {
     fn schema(&self) -> NodeSchema {
         NodeSchema::new("SaveLossCsv", "viewer")
-            .description("Writes the loss history as CSV with the columns step, epoch, d_loss, g_loss.")
+            .description("Writes a trainer's loss history as CSV: the columns step and epoch, then one per loss (d_loss and g_loss for the GAN, loss for the autoencoder).")
             .input(InputPort::custom::<LossHistory>("history"))
             .input(InputPort::string("path").default("out/losses.csv"))
             .output_node()
@@ -125,9 +170,5 @@ impl Node for SaveLossCsvNode {
 
 /// Writes `history` as CSV, atomically.
 pub fn write_loss_csv(path: &Path, history: &LossHistory) -> Result<(), NodeError> {
-    let mut csv = String::from("step,epoch,d_loss,g_loss\n");
-    for r in &history.records {
-        csv.push_str(&format!("{},{},{},{}\n", r.step, r.epoch, r.d_loss, r.g_loss));
-    }
-    atomic_write(path, csv.as_bytes()).map_err(|e| NodeError::msg(format!("{}: {e}", path.display())))
+    atomic_write(path, history.to_csv().as_bytes()).map_err(|e| NodeError::msg(format!("{}: {e}", path.display())))
 }

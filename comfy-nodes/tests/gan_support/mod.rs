@@ -46,5 +46,5 @@ pub fn cpu_trainer((g, d): (Network, Network), epochs: usize, seed: u64, lr: f32
         lr_d: lr,
         ..Default::default()
     };
-    GanTrainer::new(g, d, backend, config).unwrap()
+    comfy_nodes::gan::trainer(g, d, backend, config).unwrap()
 }
