@@ -112,6 +112,23 @@ pub enum ValueProblem {
         /// The maximum.
         max: Literal,
     },
+    /// A required input with no value.
+    #[error("no value given")]
+    Missing,
+    /// A number the node's field type cannot hold.
+    #[error("{value} does not fit a {ty}")]
+    DoesNotFit {
+        /// The value.
+        value: Literal,
+        /// The field's type.
+        ty: &'static str,
+    },
+    /// An empty path where the node needs one.
+    #[error("give a path")]
+    EmptyPath,
+    /// A path the run's file policy refuses.
+    #[error(transparent)]
+    Path(#[from] crate::files::PathProblem),
     /// Text that is not one of the port's choices.
     #[error("{value:?} is not one of {}", quoted(.choices))]
     NotAChoice {
@@ -148,6 +165,8 @@ pub struct InputPort {
     step: Option<Literal>,
     choices: Vec<String>,
     tooltip: Option<String>,
+    /// The widest range the field type behind a typed port holds (a `u32` field: 0 to 2³²−1).
+    type_bounds: Option<(Literal, Literal)>,
 }
 
 impl InputPort {
@@ -163,6 +182,7 @@ impl InputPort {
             step: None,
             choices: Vec::new(),
             tooltip: None,
+            type_bounds: None,
         }
     }
 
@@ -225,6 +245,40 @@ impl InputPort {
         self.min = Some(min.into());
         self.max = Some(max.into());
         self
+    }
+
+    /// The smallest accepted number, inclusive.
+    pub fn at_least(mut self, min: impl Into<Literal>) -> Self {
+        self.min = Some(min.into());
+        self
+    }
+
+    /// The largest accepted number, inclusive.
+    pub fn at_most(mut self, max: impl Into<Literal>) -> Self {
+        self.max = Some(max.into());
+        self
+    }
+
+    /// Limits a choice input to `choices`.
+    pub fn with_choices(mut self, choices: Vec<String>) -> Self {
+        self.choices = choices;
+        self
+    }
+
+    /// Declares the range the Rust type behind the port holds: it becomes the port's range
+    /// (a declared range must lie inside it, as [`NodeSchema::check`](crate::NodeSchema::check)
+    /// verifies), so a value the field cannot hold is refused when the graph is validated.
+    pub fn with_type_bounds(mut self, min: impl Into<Literal>, max: impl Into<Literal>) -> Self {
+        let (min, max) = (min.into(), max.into());
+        self.min = Some(min.clone());
+        self.max = Some(max.clone());
+        self.type_bounds = Some((min, max));
+        self
+    }
+
+    /// The range of the Rust type behind a typed port.
+    pub fn type_bounds(&self) -> Option<(&Literal, &Literal)> {
+        self.type_bounds.as_ref().map(|(a, b)| (a, b))
     }
 
     /// The increment a UI's number widget uses (not enforced).
@@ -383,6 +437,7 @@ fn as_f64(l: &Literal) -> Option<f64> {
 pub struct OutputPort {
     name: String,
     port_type: PortType,
+    tooltip: Option<String>,
 }
 
 impl OutputPort {
@@ -391,7 +446,19 @@ impl OutputPort {
         OutputPort {
             name: name.into(),
             port_type,
+            tooltip: None,
         }
+    }
+
+    /// A help text for UIs.
+    pub fn tooltip(mut self, text: impl Into<String>) -> Self {
+        self.tooltip = Some(text.into());
+        self
+    }
+
+    /// The help text.
+    pub fn tooltip_text(&self) -> Option<&str> {
+        self.tooltip.as_deref()
     }
 
     /// The name.

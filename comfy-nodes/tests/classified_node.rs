@@ -1,5 +1,5 @@
 //! The RealVsFake node: D's verdicts on both halves, the PNG, and port-naming errors.
-use comfy_core::{Context, Inputs, Node, Tensor, Value};
+use comfy_core::{Context, DynNode, Inputs, Tensor, Value};
 use comfy_nodes::gan::{default_discriminator, Network};
 use comfy_nodes::nodes::RealVsFakeNode;
 
@@ -25,7 +25,7 @@ fn judges_both_halves_and_saves_the_view() {
     let fake = Tensor::from_vec((0..5 * 784).map(|i| (i % 7) as f32 / 3.5 - 1.0).collect(), [5, 784]).unwrap();
     let mut ctx = Context::reference();
     let out = RealVsFakeNode
-        .execute(&inputs(&d, real.clone(), fake.clone(), &path), &mut ctx)
+        .execute_values(&inputs(&d, real.clone(), fake.clone(), &path), &mut ctx)
         .unwrap();
     let values = out.values();
     let Value::Image(image) = &values[0] else {
@@ -51,7 +51,7 @@ fn images_that_do_not_fit_the_discriminator_name_the_port() {
     let small = Tensor::from_vec(vec![0.0; 2 * 100], [2, 100]).unwrap();
     let path = std::env::temp_dir().join("comfy-classified-node-unused.png");
     let err = RealVsFakeNode
-        .execute(&inputs(&d, real, small, &path), &mut Context::reference())
+        .execute_values(&inputs(&d, real, small, &path), &mut Context::reference())
         .unwrap_err();
     assert!(err.to_string().contains("generated: images of 100 values"), "{err}");
 }

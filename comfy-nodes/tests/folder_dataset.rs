@@ -197,7 +197,7 @@ fn the_gan_trains_on_a_folder_of_pictures() {
 
 #[test]
 fn the_node_loads_a_folder_and_asks_for_a_directory() {
-    use comfy_core::{Context, Inputs, Node};
+    use comfy_core::{Context, DynNode, Inputs};
     use comfy_nodes::dataset::ImageDataset;
     use comfy_nodes::nodes::ImageFolderDatasetNode;
     let dir = tmpdir("node");
@@ -209,14 +209,14 @@ fn the_node_loads_a_folder_and_asks_for_a_directory() {
         .with("width", 3)
         .with("height", 2);
     let out = ImageFolderDatasetNode
-        .execute(&inputs, &mut Context::reference())
+        .execute_values(&inputs, &mut Context::reference())
         .unwrap();
     let data = out.values()[0].downcast::<ImageDataset>().unwrap();
     assert_eq!((data.len(), data.height(), data.width(), data.channels()), (2, 2, 3, 3));
     assert_eq!(data.labels(), Some(&[0u8, 1][..]));
     let empty = inputs.with("directory", " ");
     let e = ImageFolderDatasetNode
-        .execute(&empty, &mut Context::reference())
+        .execute_values(&empty, &mut Context::reference())
         .unwrap_err();
     assert!(e.to_string().contains("directory"), "{e}");
 }

@@ -1,6 +1,6 @@
 //! The report page as text: escaping, stable ids, reloading only while a run goes on; the live
 //! reporter's write schedule; the HtmlReport node.
-use comfy_core::{Activation, CancelToken, Context, Image, Inputs, Mlp, Node, NodeError, Value};
+use comfy_core::{Activation, CancelToken, Context, DynNode, Image, Inputs, Mlp, NodeError, Value};
 use comfy_nodes::dataset::{DataLoader, ImageDataset, LoaderConfig, PixelScale};
 use comfy_nodes::gan::Network;
 use comfy_nodes::nodes::{GanTrainerNode, HtmlReportNode};
@@ -158,7 +158,9 @@ fn the_html_report_node_writes_a_final_page_with_the_given_pictures() {
         .with("run", Value::custom(run))
         .with("loss_curve", Value::Image(Image::filled(8, 4, 3, 200).unwrap().into()))
         .with("path", path.to_string_lossy().into_owned());
-    HtmlReportNode.execute(&inputs, &mut Context::reference()).unwrap();
+    HtmlReportNode
+        .execute_values(&inputs, &mut Context::reference())
+        .unwrap();
     let html = std::fs::read_to_string(&path).unwrap();
     assert!(html.contains(r#"data-state="finished""#));
     assert!(html.contains("id=\"img-loss-curve\"") && !html.contains("id=\"img-samples\""));
@@ -200,7 +202,7 @@ fn a_cancelled_training_leaves_a_stopped_page_that_does_not_reload() {
     let cancel = CancelToken::new();
     cancel.cancel();
     let mut ctx = Context::reference().with_cancel(cancel);
-    let err = GanTrainerNode.execute(&inputs, &mut ctx).unwrap_err();
+    let err = GanTrainerNode.execute_values(&inputs, &mut ctx).unwrap_err();
     assert!(matches!(err, NodeError::Cancelled), "{err}");
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
     assert!(html.contains(

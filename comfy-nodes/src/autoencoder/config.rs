@@ -1,24 +1,14 @@
 //! `AutoencoderConfig` and `ReconstructionLoss`: the settings of an autoencoder run.
 
-/// How a reconstruction is compared with its image.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// How a reconstruction is compared with its image (`bce` or `mse` on the trainer node).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, comfy_core::PortChoice)]
 pub enum ReconstructionLoss {
-    /// Mean squared error per pixel; works with any output range that fits the data.
-    Mse,
     /// Mean binary cross-entropy per pixel, computed stably from the decoder's logits (its
     /// sigmoid left out); needs a sigmoid decoder and pixels in `[0, 1]`. Sharper than MSE on
     /// mostly black-or-white images such as digits.
     Bce,
-}
-
-impl ReconstructionLoss {
-    /// `mse` or `bce`.
-    pub fn name(self) -> &'static str {
-        match self {
-            ReconstructionLoss::Mse => "mse",
-            ReconstructionLoss::Bce => "bce",
-        }
-    }
+    /// Mean squared error per pixel; works with any output range that fits the data.
+    Mse,
 }
 
 /// Settings of a training run.

@@ -7,7 +7,7 @@ use super::model::{output_fits, Autoencoder};
 use crate::checkpoint::CheckpointError;
 use crate::dataset::{Batch, DataLoader, PixelScale};
 use crate::train::{LossName, StateReader, StateWriter, StepCtx, TrainError, TrainLoop, TrainStep};
-use comfy_core::{Activation, Adam, Backend, Mlp, Optimizer, Tape, Tensor};
+use comfy_core::{Activation, Adam, Backend, Mlp, Optimizer, PortChoice, Tape, Tensor};
 use std::sync::Arc;
 
 /// The `format` metadata value of an autoencoder training state.

@@ -6,12 +6,14 @@ use comfy_core::Tensor;
 use rand::Rng;
 use std::sync::Arc;
 
-/// How bytes become floats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// How bytes become floats (`-1..1` or `0..1` on the nodes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, comfy_core::PortChoice)]
 pub enum PixelScale {
     /// `x / 127.5 - 1`: the range of a tanh output, as GANs use.
+    #[choice("-1..1")]
     MinusOneToOne,
     /// `x / 255`.
+    #[choice("0..1")]
     ZeroToOne,
 }
 

@@ -1,10 +1,12 @@
 //! The built-in nodes, and [`register_all`] to add them to a registry.
 mod autoencoder_nodes;
+mod autoencoder_trainer_node;
 mod checkpoint_nodes;
 mod dataset_images;
 mod dataset_nodes;
 mod folder_nodes;
 mod gan_nodes;
+mod gan_trainer_node;
 mod model_nodes;
 mod real_vs_fake;
 mod reconstruction_nodes;
@@ -13,14 +15,14 @@ mod training;
 mod values;
 mod viewer_nodes;
 
-pub use autoencoder_nodes::{
-    AutoencoderTrainerNode, DecoderNode, EncoderNode, ReconstructImagesNode, ReconstructionErrorNode,
-};
+pub use autoencoder_nodes::{DecoderNode, EncoderNode, ReconstructImagesNode, ReconstructionErrorNode};
+pub use autoencoder_trainer_node::AutoencoderTrainerNode;
 pub use checkpoint_nodes::{LoadModelNode, SaveModelNode, SaveTensorNode};
 pub use dataset_images::DatasetImagesNode;
 pub use dataset_nodes::{DataLoaderNode, MnistDatasetNode};
 pub use folder_nodes::ImageFolderDatasetNode;
-pub use gan_nodes::{GanTrainerNode, GenerateImagesNode, LatentNoiseNode};
+pub use gan_nodes::{GenerateImagesNode, LatentNoiseNode};
+pub use gan_trainer_node::GanTrainerNode;
 pub use model_nodes::{DiscriminatorNode, GeneratorNode};
 pub use real_vs_fake::RealVsFakeNode;
 pub use reconstruction_nodes::SaveReconstructionsNode;

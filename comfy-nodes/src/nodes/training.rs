@@ -1,38 +1,41 @@
 //! What the trainer nodes share: resuming from a training state, writing one on a cadence, and
 //! turning a stop into the engine's cancellation.
 use crate::train::{Checkpointing, TrainError, TrainLoop, TrainStep};
-use comfy_core::{InputPort, Inputs, NodeError, NodeSchema};
-use std::path::{Path, PathBuf};
+use comfy_core::{NodeError, NodeInputs, ReadPath, WritePath};
 
-/// Adds the `checkpoint_path`, `checkpoint_every` and `resume_from` inputs of a trainer node.
-pub(super) fn checkpoint_ports(schema: NodeSchema) -> NodeSchema {
-    schema
-        .input(InputPort::string("checkpoint_path").default("").tooltip("the training-state file (networks, Adam moments, loss history, noise positions), rewritten atomically every checkpoint_every epochs and when the run is stopped; empty for none"))
-        .input(InputPort::int("checkpoint_every").default(1).range(1, 100_000).tooltip("epochs between training-state writes"))
-        .input(InputPort::string("resume_from").default("").tooltip("a training-state file to continue from (same networks, batch size, dataset and seeds); training goes on to `epochs`"))
+/// The training-state inputs of a trainer node.
+#[derive(NodeInputs)]
+pub struct CheckpointInputs {
+    /// The training-state file (networks, Adam moments, loss history, noise positions), rewritten atomically every checkpoint_every epochs and when the run is stopped; empty for none.
+    #[port(default = "")]
+    pub checkpoint_path: WritePath,
+    /// Epochs between training-state writes.
+    #[port(default = 1, min = 1, max = 100_000)]
+    pub checkpoint_every: usize,
+    /// A training-state file to continue from (same networks, batch size, dataset and seeds); training goes on to `epochs`.
+    #[port(default = "")]
+    pub resume_from: ReadPath,
 }
 
-/// Restores `trainer` from `resume_from` when it is given, and turns checkpointing on when
-/// `checkpoint_path` is; returns whether the run was resumed.
-pub(super) fn resume_and_checkpoint<S: TrainStep>(
-    trainer: &mut TrainLoop<S>,
-    inputs: &Inputs,
-    steps_per_epoch: usize,
-) -> Result<bool, NodeError> {
-    let resume_from = inputs.string("resume_from")?;
-    if !resume_from.is_empty() {
-        trainer
-            .restore_state(Path::new(resume_from), steps_per_epoch)
-            .map_err(NodeError::other)?;
+impl CheckpointInputs {
+    /// Restores `trainer` from `resume_from` when it is given, and turns checkpointing on when
+    /// `checkpoint_path` is; returns whether the run was resumed.
+    pub(super) fn apply<S: TrainStep>(
+        &self,
+        trainer: &mut TrainLoop<S>,
+        steps_per_epoch: usize,
+    ) -> Result<bool, NodeError> {
+        if let Some(from) = self.resume_from.get() {
+            trainer.restore_state(from, steps_per_epoch).map_err(NodeError::other)?;
+        }
+        if let Some(path) = self.checkpoint_path.get() {
+            trainer.set_checkpointing(Some(Checkpointing {
+                path: path.to_path_buf(),
+                every_epochs: self.checkpoint_every,
+            }));
+        }
+        Ok(self.resume_from.get().is_some())
     }
-    let checkpoint_path = inputs.string("checkpoint_path")?;
-    if !checkpoint_path.is_empty() {
-        trainer.set_checkpointing(Some(Checkpointing {
-            path: PathBuf::from(checkpoint_path),
-            every_epochs: usize::try_from(inputs.int("checkpoint_every")?).unwrap_or(1).max(1),
-        }));
-    }
-    Ok(!resume_from.is_empty())
 }
 
 /// A training error as a node error: a stop is the run's cancellation, not a failure.
