@@ -8,10 +8,12 @@ mod cycles;
 mod error;
 mod execute;
 mod plan;
+mod report;
 mod validate;
 
 pub use error::{GraphError, RunError, ValidationError, ValidationErrors};
-pub use execute::{Executor, RunOptions, RunReport, RunStatus};
+pub use execute::Executor;
+pub use report::{RunOptions, RunReport, RunStatus};
 
 pub use crate::node_id::NodeId;
 use crate::value::Literal;
