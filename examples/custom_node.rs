@@ -232,18 +232,23 @@ fn main() -> ExitCode {
     }
 }
 
+/// Denoise test digits with a user-written node, run beside the built-in ones.
+#[derive(clap::Parser)]
+#[command(name = "custom_node")]
+struct Args {
+    /// Where clean.png, noisy.png and denoised.png go
+    #[arg(long, value_name = "DIR", default_value = "out/custom_node")]
+    out: std::path::PathBuf,
+    /// Adam steps of the denoiser
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=100_000))]
+    steps: i64,
+    /// Strength of the smoothing
+    #[arg(long, value_name = "X", default_value_t = 0.5)]
+    weight: f64,
+}
+
 fn run() -> std::result::Result<(), Box<dyn std::error::Error>> {
-    let (mut out, mut steps, mut weight) = ("out/custom_node".to_string(), 100i64, 0.5f64);
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let value = args.next().ok_or(format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--out" => out = value,
-            "--steps" => steps = value.parse()?,
-            "--weight" => weight = value.parse()?,
-            _ => return Err(format!("unknown flag {flag} (--out DIR, --steps N, --weight X)").into()),
-        }
-    }
+    let Args { out, steps, weight } = comfy::cli::parse_or_exit();
     let check = tv_gradient_check()?;
     println!(
         "total variation gradient vs finite differences: max error {:.2e}",
@@ -252,9 +257,9 @@ fn run() -> std::result::Result<(), Box<dyn std::error::Error>> {
     if check.max_error > 1e-2 {
         return Err("the gradient of total_variation is wrong".into());
     }
-    let (graph, nodes) = denoise_graph(Path::new(&out), steps, weight)?;
+    let (graph, nodes) = denoise_graph(&out, steps, weight)?;
     let backend = comfy::gpu::select(comfy::gpu::DeviceChoice::Auto)?;
-    let report = Executor::new(backend).run(&registry(), &graph, &mut comfy::nodes::console::ConsoleObserver::new())?;
+    let report = Executor::new(backend).run(&registry(), &graph, &mut comfy::console::ConsoleObserver::new())?;
     if report.status() != RunStatus::Completed {
         return Err("cancelled".into());
     }
@@ -268,6 +273,6 @@ fn run() -> std::result::Result<(), Box<dyn std::error::Error>> {
         "denoised digits: MSE {:.4} from the clean ones",
         mse(tensor(&nodes.denoise, 1)?, clean)?
     );
-    println!("pictures in {out}/{{clean,noisy,denoised}}.png");
+    println!("pictures in {}/{{clean,noisy,denoised}}.png", out.display());
     Ok(())
 }

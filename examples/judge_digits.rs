@@ -13,18 +13,21 @@ use comfy::nodes::gan::{default_generator, generate, Network};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Train an MNIST classifier on the real training digits and read a GAN run's samples with it.
+#[derive(clap::Parser)]
+#[command(name = "judge_digits")]
+struct Args {
+    /// The output folder of an mnist_gan run (its checkpoint/ is read)
+    #[arg(long, value_name = "DIR", default_value = "out/mnist_gan")]
+    run: PathBuf,
+    /// Passes of the classifier over the training digits
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..))]
+    epochs: u32,
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut run = PathBuf::from("out/mnist_gan");
-    let mut epochs = 8usize;
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let value = args.next().ok_or(format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--run" => run = PathBuf::from(value),
-            "--epochs" => epochs = value.parse()?,
-            _ => return Err(format!("unknown flag {flag}").into()),
-        }
-    }
+    let Args { run, epochs } = comfy::cli::parse_or_exit();
+    let epochs = epochs as usize;
     let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new());
     let classifier = train_classifier(&backend, epochs)?;
     let test = load_mnist(&bundled_mnist_dir(), Split::Test)?;

@@ -8,11 +8,11 @@
 //!   exits with 130; its state loads.
 #![cfg(unix)]
 
+use comfy::cli::run_on_console;
 use comfy::gpu::CpuBackend;
 use comfy::nodes::checkpoint::load_tensors;
-use comfy::nodes::cli::run_on_console;
 use comfy::nodes::gan::{default_discriminator, default_generator, GanTrainConfig, Network};
-use comfy::nodes::pipelines::{mnist_gan_graph, training_state_path, TrainSettings};
+use comfy::pipelines::{mnist_gan_graph, training_state_path, TrainSettings};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::Arc;

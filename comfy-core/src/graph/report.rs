@@ -35,7 +35,7 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// The image files node `id` showed (see [`Context::show_image`]), in this run or, for a
+    /// The image files node `id` showed (see [`Context::show_image`](crate::Context::show_image)), in this run or, for a
     /// cached node, when it last ran.
     pub fn images(&self, id: &NodeId) -> &[PathBuf] {
         self.images.get(id).map_or(&[], |i| i)

@@ -29,17 +29,17 @@ impl CustomType {
 /// The type of a port. Links are checked against it before a graph runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PortType {
-    /// `INT`: [`Value::Int`].
+    /// `INT`: [`Value::Int`](crate::Value::Int).
     Int,
-    /// `FLOAT`: [`Value::Float`] (an integer literal is accepted and converted).
+    /// `FLOAT`: [`Value::Float`](crate::Value::Float) (an integer literal is accepted and converted).
     Float,
-    /// `BOOLEAN`: [`Value::Bool`].
+    /// `BOOLEAN`: [`Value::Bool`](crate::Value::Bool).
     Bool,
-    /// `STRING`: [`Value::String`].
+    /// `STRING`: [`Value::String`](crate::Value::String).
     String,
-    /// `TENSOR`: [`Value::Tensor`].
+    /// `TENSOR`: [`Value::Tensor`](crate::Value::Tensor).
     Tensor,
-    /// `IMAGE`: [`Value::Image`].
+    /// `IMAGE`: [`Value::Image`](crate::Value::Image).
     Image,
     /// `*`: anything; links to and from it are checked when the value arrives.
     Any,

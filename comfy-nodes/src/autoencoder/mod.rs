@@ -8,11 +8,9 @@
 mod config;
 mod error;
 mod model;
-mod pipeline;
 mod step;
 
 pub use config::{AutoencoderConfig, ReconstructionLoss};
 pub use error::AutoencoderError;
 pub use model::{default_decoder, default_encoder, output_fits, reconstruction_error, Autoencoder};
-pub use pipeline::{autoencoder_graph, DEFAULT_AE_EPOCHS};
 pub use step::{trainer, AutoencoderStep, AutoencoderTrainer, AUTOENCODER_STATE_FORMAT};

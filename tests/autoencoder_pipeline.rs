@@ -1,9 +1,9 @@
 //! A short run of the autoencoder example's graph writes every promised file (the shipped
 //! workflow's match with that graph is checked in `pipelines.rs`).
+use comfy::pipelines::autoencoder_graph;
+use comfy::pipelines::TrainSettings;
 use comfy_core::{Executor, Registry, RunStatus};
 use comfy_gpu::CpuBackend;
-use comfy_nodes::autoencoder::autoencoder_graph;
-use comfy_nodes::pipelines::TrainSettings;
 use std::sync::Arc;
 
 #[test]

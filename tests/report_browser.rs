@@ -2,9 +2,9 @@
 //! `index.html` while it trains and once more at the end; the pages are checked as text and in
 //! a real headless browser (Debian's `chromium`): they render, every picture loads, and the
 //! numbers shown are the last row of `losses.csv`.
+use comfy::pipelines::{mnist_gan_graph, TrainSettings};
 use comfy_core::{Event, Executor, Graph, Registry, RunStatus};
 use comfy_gpu::{select, DeviceChoice};
-use comfy_nodes::pipelines::{mnist_gan_graph, TrainSettings};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;

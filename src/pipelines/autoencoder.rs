@@ -1,5 +1,5 @@
-//! The autoencoder example's graph, built from the built-in nodes.
-use crate::pipelines::{path, seed, TrainSettings};
+//! The autoencoder example's graph.
+use super::{path, seed, training_state_path, TrainSettings};
 use comfy_core::{Graph, GraphError};
 
 /// Epochs of the example: under a minute on two cores with the rayon CPU backend (about
@@ -25,8 +25,9 @@ impl TrainSettings {
 /// The MNIST autoencoder pipeline: the training digits → loader (pixels in 0..1) → encoder
 /// `784 → 256 → 32` and decoder `32 → 256 → 784` (sigmoid) → trainer (BCE, Adam) → on the
 /// test digits: `reconstructions.png` and the reconstruction error (output 0 of the
-/// `ReconstructionError` node); `loss_curve.png`, `losses.csv` and
-/// `checkpoint/{encoder,decoder}.safetensors`.
+/// `ReconstructionError` node); `loss_curve.png`, `losses.csv`,
+/// `checkpoint/{encoder,decoder}.safetensors`, and the training state after every epoch (see
+/// [`training_state_path`]).
 pub fn autoencoder_graph(s: &TrainSettings) -> Result<Graph, GraphError> {
     let mut g = Graph::new();
     let out = s.out_dir.as_str();
@@ -49,6 +50,10 @@ pub fn autoencoder_graph(s: &TrainSettings) -> Result<Graph, GraphError> {
     g.set(&trainer, "epochs", s.epochs as i64)?;
     g.set(&trainer, "lr", s.lr)?;
     g.set(&trainer, "loss", "bce")?;
+    g.set(&trainer, "checkpoint_path", training_state_path(out))?;
+    if !s.resume_from.is_empty() {
+        g.set(&trainer, "resume_from", s.resume_from.as_str())?;
+    }
     let test = g.add("MnistDataset");
     g.set(&test, "directory", s.data_dir.as_str())?;
     g.set(&test, "split", "test")?;
