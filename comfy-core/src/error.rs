@@ -49,6 +49,19 @@ pub enum Error {
         /// What went wrong.
         msg: String,
     },
+    /// A convolution whose input, weight and settings do not fit together (a kernel larger than
+    /// the padded image, a zero stride, channel counts that differ from the weight's…).
+    #[error("{op}: input {input} and weight {weight}: {reason}")]
+    BadConvolution {
+        /// The operation that was attempted.
+        op: &'static str,
+        /// Shape of the input (NHWC for images).
+        input: Shape,
+        /// Shape of the weight (PyTorch's layout).
+        weight: Shape,
+        /// What does not fit.
+        reason: String,
+    },
     /// A parameter name that the store does not hold.
     #[error("unknown parameter `{0}`")]
     UnknownParameter(String),

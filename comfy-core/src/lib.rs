@@ -23,7 +23,10 @@
 
 pub mod atomic;
 mod backend;
+mod columns;
 mod context;
+mod conv;
+mod elementwise;
 mod error;
 mod event;
 mod graph;
@@ -33,21 +36,25 @@ pub mod nn;
 mod node;
 mod node_error;
 mod op;
+mod op_nn;
 pub mod optim;
 mod params;
 mod port;
 pub mod random;
 mod reference;
+mod reference_conv;
 mod registry;
 mod schema_json;
 mod shape;
 mod tape;
+mod tape_nn;
 mod tensor;
 pub mod testing;
 mod value;
 mod workflow;
 
 pub use backend::{bce_with_logits, sigmoid, AdamStep, Axis, Backend, BinaryOp, ReduceOp, SgdStep, UnaryOp};
+pub use conv::{ConvGeometry, ConvSpec, Phase};
 pub use error::{Error, Result};
 pub use nn::{Activation, Init, Mlp};
 pub use optim::{Adam, AdamState, Optimizer, Sgd};
@@ -55,6 +62,7 @@ pub use params::{BoundParams, NamedGrads, ParamStore};
 pub use reference::ReferenceBackend;
 pub use shape::{matmul_dims, BinaryLayout, Broadcast, Shape};
 pub use tape::{Gradients, Tape, Var};
+pub use tape_nn::BatchStats;
 pub use tensor::{DeviceStorage, Storage, Tensor};
 
 pub use context::{CancelToken, Context};
@@ -74,5 +82,10 @@ pub use workflow::{InputProblem, WorkflowError, MAX_INPUTS_PER_NODE, MAX_NESTING
 
 /// Helpers for backends that work on host memory (shared by the reference and rayon backends).
 pub mod host {
-    pub use crate::reference::{concat_shape, host, host_mut, same_size, slice_shape};
+    pub use crate::columns::{
+        concat_cols_host, concat_cols_shape, slice_cols_host, slice_cols_shape, transpose_host, transpose_shape,
+    };
+    pub use crate::reference::{
+        concat_shape, host, host_concat_cols, host_mut, host_slice_cols, host_transpose, same_size, slice_shape,
+    };
 }

@@ -1,6 +1,8 @@
 //! The recorded operations: each one's forward (a backend call) beside its backward rule.
 use crate::backend::{Axis, Backend, BinaryOp, ReduceOp, UnaryOp};
+use crate::conv::ConvGeometry;
 use crate::error::Result;
+use crate::op_nn;
 use crate::shape::{BinaryLayout, Broadcast, Shape};
 use crate::tensor::Tensor;
 
@@ -51,12 +53,75 @@ pub(crate) enum Op {
         x: usize,
         t: usize,
     },
+    /// `conv2d(x, w)` of NHWC `x` and PyTorch-layout `w`.
+    Conv2d {
+        x: usize,
+        w: usize,
+        g: ConvGeometry,
+    },
+    /// `conv_transpose2d(x, w)`: the input gradient of the convolution `g` describes.
+    ConvTranspose2d {
+        x: usize,
+        w: usize,
+        g: ConvGeometry,
+    },
+    /// `γ (x − mean) invstd + β` per column; `mean` and `invstd` are leaves. In training they are
+    /// the batch's own statistics, and the gradient flows through them too.
+    BatchNorm {
+        x: usize,
+        gamma: usize,
+        beta: usize,
+        mean: usize,
+        invstd: usize,
+        training: bool,
+    },
+    ConcatCols {
+        parts: Vec<usize>,
+    },
+    SliceCols {
+        x: usize,
+        start: usize,
+        len: usize,
+    },
+    /// `batch` matrices of `rows × cols`, each transposed.
+    TransposeBatched {
+        x: usize,
+        batch: usize,
+        rows: usize,
+        cols: usize,
+    },
 }
 
 /// A gradient flowing back to the operand `usize`.
 pub(crate) type Contribution = (usize, Tensor);
 
 impl Op {
+    /// The tape entries this op reads.
+    pub(crate) fn inputs(&self) -> Vec<usize> {
+        match self {
+            Op::Leaf => vec![],
+            Op::Matmul { a, b, .. } | Op::Binary { a, b, .. } => vec![*a, *b],
+            Op::Linear { x, w, b, .. } => [Some(*x), Some(*w), *b].into_iter().flatten().collect(),
+            Op::Unary { x, .. }
+            | Op::Sum { x, .. }
+            | Op::Reshape { x, .. }
+            | Op::SliceRows { x, .. }
+            | Op::SliceCols { x, .. }
+            | Op::TransposeBatched { x, .. } => vec![*x],
+            Op::Concat { parts } | Op::ConcatCols { parts } => parts.clone(),
+            Op::BceWithLogits { x, t } => vec![*x, *t],
+            Op::Conv2d { x, w, .. } | Op::ConvTranspose2d { x, w, .. } => vec![*x, *w],
+            Op::BatchNorm {
+                x,
+                gamma,
+                beta,
+                mean,
+                invstd,
+                ..
+            } => vec![*x, *gamma, *beta, *mean, *invstd],
+        }
+    }
+
     /// Computes this op's value from its operands' values.
     pub(crate) fn forward(&self, be: &dyn Backend, v: &dyn Fn(usize) -> Tensor) -> Result<Tensor> {
         match self {
@@ -76,6 +141,22 @@ impl Op {
             }
             Op::SliceRows { x, start, len } => be.slice_rows(&v(*x), *start, *len),
             Op::BceWithLogits { x, t } => be.bce_with_logits(&v(*x), &v(*t)),
+            Op::Conv2d { x, w, g } => be.conv2d(&v(*x), &v(*w), g),
+            Op::ConvTranspose2d { x, w, g } => be.conv2d_input_grad(&v(*x), &v(*w), g),
+            Op::BatchNorm {
+                x,
+                gamma,
+                beta,
+                mean,
+                invstd,
+                ..
+            } => op_nn::batch_norm(be, &v(*x), &v(*gamma), &v(*beta), &v(*mean), &v(*invstd)),
+            Op::ConcatCols { parts } => {
+                let values: Vec<Tensor> = parts.iter().map(|&p| v(p)).collect();
+                be.concat_cols(&values.iter().collect::<Vec<_>>())
+            }
+            Op::SliceCols { x, start, len } => be.slice_cols(&v(*x), *start, *len),
+            Op::TransposeBatched { x, batch, rows, cols } => be.transpose_batched(&v(*x), *batch, *rows, *cols),
         }
     }
 
@@ -226,6 +307,64 @@ impl Op {
                 if needs(t) {
                     let neg_x = be.unary(UnaryOp::Neg, &xv)?;
                     out.push((t, be.binary(BinaryOp::Mul, dy, &neg_x)?));
+                }
+            }
+            Op::Conv2d { x, w, ref g } => {
+                // y = x ⋆ w: dx = dy ⋆ᵀ w (the transposed convolution), dw = Σ_pixels patch(x) dy.
+                if needs(x) {
+                    out.push((x, be.conv2d_input_grad(dy, &v(w), g)?));
+                }
+                if needs(w) {
+                    out.push((w, be.conv2d_weight_grad(&v(x), dy, g)?));
+                }
+            }
+            Op::ConvTranspose2d { x, w, ref g } => {
+                // y = x ⋆ᵀ w: dx = dy ⋆ w (the forward convolution), dw = Σ_pixels patch(dy) x.
+                if needs(x) {
+                    out.push((x, be.conv2d(dy, &v(w), g)?));
+                }
+                if needs(w) {
+                    out.push((w, be.conv2d_weight_grad(dy, &v(x), g)?));
+                }
+            }
+            Op::BatchNorm {
+                x,
+                gamma,
+                beta,
+                mean,
+                invstd,
+                training,
+            } => {
+                let ids = op_nn::BatchNormIds {
+                    x,
+                    gamma,
+                    beta,
+                    mean,
+                    invstd,
+                };
+                out.extend(op_nn::batch_norm_backward(be, v, dy, ids, training, needs)?);
+            }
+            Op::ConcatCols { ref parts } => {
+                let mut col = 0;
+                for &p in parts {
+                    let pv = v(p);
+                    let (_, cols) = pv.shape().rows_cols();
+                    if needs(p) {
+                        out.push((p, be.slice_cols(dy, col, cols)?.reshape(pv.shape().clone())?));
+                    }
+                    col += cols;
+                }
+            }
+            Op::SliceCols { x, start, len } => {
+                if needs(x) {
+                    out.push((x, op_nn::slice_cols_backward(be, &v(x), dy, start, len)?));
+                }
+            }
+            Op::TransposeBatched { x, batch, rows, cols } => {
+                // A transpose's gradient is the transpose back.
+                if needs(x) {
+                    let back = be.transpose_batched(dy, batch, cols, rows)?;
+                    out.push((x, back.reshape(v(x).shape().clone())?));
                 }
             }
         }

@@ -30,7 +30,7 @@ fn bits(t: &Tensor) -> Vec<u32> {
 /// Small, odd, and large enough to run in parallel.
 const SHAPES: [[usize; 2]; 4] = [[1, 1], [7, 33], [33, 257], [257, 300]];
 
-const UNARY: [UnaryOp; 9] = [
+const UNARY: [UnaryOp; 11] = [
     UnaryOp::Neg,
     UnaryOp::Relu,
     UnaryOp::LeakyRelu(0.2),
@@ -40,6 +40,8 @@ const UNARY: [UnaryOp; 9] = [
     UnaryOp::Log,
     UnaryOp::AddScalar(1.5),
     UnaryOp::MulScalar(-3.0),
+    UnaryOp::Sqrt,
+    UnaryOp::Rsqrt,
 ];
 
 #[test]
@@ -48,8 +50,10 @@ fn unary_and_its_gradient_match_bit_for_bit() {
         let cpu = CpuBackend::new();
         for (i, s) in SHAPES.iter().enumerate() {
             for op in UNARY {
-                // ln needs positive inputs; everything else sees both signs and zero crossings.
-                let (lo, hi) = if op == UnaryOp::Log { (0.01, 4.0) } else { (-4.0, 4.0) };
+                // ln and the roots need positive inputs; everything else sees both signs and zero
+                // crossings.
+                let positive = matches!(op, UnaryOp::Log | UnaryOp::Sqrt | UnaryOp::Rsqrt);
+                let (lo, hi) = if positive { (0.01, 4.0) } else { (-4.0, 4.0) };
                 let x = random(*s, lo, hi, i as u64);
                 let dy = random(*s, -1.0, 1.0, 100 + i as u64);
                 let y = cpu.unary(op, &x).unwrap();

@@ -18,6 +18,8 @@
 //! # Ok(())
 //! # }
 //! ```
+mod blocked;
+mod conv;
 mod elementwise;
 mod kernel;
 mod kernel_avx2;
@@ -27,15 +29,28 @@ mod pack;
 mod par;
 mod reduce;
 mod scratch;
+mod source;
 mod thin;
 mod tiles;
 
-use comfy_core::host::{concat_shape, host, host_mut, same_size, slice_shape};
+use comfy_core::host::{
+    concat_shape, host, host_concat_cols, host_mut, host_slice_cols, host_transpose, same_size, slice_shape,
+};
 use comfy_core::{
-    matmul_dims, AdamStep, Axis, Backend, BinaryLayout, BinaryOp, Broadcast, ReduceOp, Result, SgdStep, Shape, Tensor,
-    UnaryOp,
+    matmul_dims, AdamStep, Axis, Backend, BinaryLayout, BinaryOp, Broadcast, ConvGeometry, ReduceOp, Result, SgdStep,
+    Shape, Tensor, UnaryOp,
 };
 use matmul::{Epilogue, Product};
+
+/// How the CPU backend computes the input gradient of `g` (and the transposed convolution it
+/// is): `phases` (one implicit GEMM per residue class of the stride) or `col2im` (a dense
+/// product and a scatter, for tiny outputs). For tests and benchmark tables.
+pub fn conv_input_grad_method(g: &ConvGeometry) -> &'static str {
+    match conv::input_grad::method(g) {
+        conv::input_grad::Method::Phases => "phases",
+        conv::input_grad::Method::Col2im => "col2im",
+    }
+}
 
 /// The rayon CPU backend (host tensors, rayon's global thread pool).
 #[derive(Debug, Default, Clone)]
@@ -135,6 +150,41 @@ impl Backend for CpuBackend {
         same_size("bce_with_logits", x, t)?;
         let (xv, tv) = (host(x, "bce_with_logits")?, host(t, "bce_with_logits")?);
         Tensor::from_vec(elementwise::bce_with_logits(xv, tv), x.shape().clone())
+    }
+
+    fn conv2d(&self, x: &Tensor, w: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
+        g.expect("conv2d", "input", x.shape(), &g.input_shape())?;
+        g.expect("conv2d", "weight", w.shape(), &g.weight_shape())?;
+        let out = conv::conv2d(host(x, "conv2d")?, host(w, "conv2d")?, g);
+        Tensor::from_vec(out, g.output_shape())
+    }
+
+    fn conv2d_input_grad(&self, dy: &Tensor, w: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
+        let op = "conv2d_input_grad";
+        g.expect(op, "output gradient", dy.shape(), &g.output_shape())?;
+        g.expect(op, "weight", w.shape(), &g.weight_shape())?;
+        let out = conv::input_grad::input_grad(host(dy, op)?, host(w, op)?, g);
+        Tensor::from_vec(out, g.input_shape())
+    }
+
+    fn conv2d_weight_grad(&self, x: &Tensor, dy: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
+        let op = "conv2d_weight_grad";
+        g.expect(op, "input", x.shape(), &g.input_shape())?;
+        g.expect(op, "output gradient", dy.shape(), &g.output_shape())?;
+        let out = conv::weight_grad(host(x, op)?, host(dy, op)?, g);
+        Tensor::from_vec(out, g.weight_shape())
+    }
+
+    fn concat_cols(&self, parts: &[&Tensor]) -> Result<Tensor> {
+        host_concat_cols(parts)
+    }
+
+    fn slice_cols(&self, x: &Tensor, start: usize, len: usize) -> Result<Tensor> {
+        host_slice_cols(x, start, len)
+    }
+
+    fn transpose_batched(&self, x: &Tensor, batch: usize, rows: usize, cols: usize) -> Result<Tensor> {
+        host_transpose(x, batch, rows, cols)
     }
 
     fn adam_step(&self, param: &mut Tensor, grad: &Tensor, m: &mut Tensor, v: &mut Tensor, h: &AdamStep) -> Result<()> {
