@@ -301,12 +301,29 @@ impl TileAt {
 
     /// Runs every micro-tile of the tile on one k block of `kc` steps: each B sliver of `b`
     /// streams past every A sliver of `a`, and every value of `rows` is written.
+    /// With the AVX-512 kernel, two full B slivers stream past the A slivers at once.
     fn micro_tiles<T: Dest>(self, s: &Shared<'_>, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [T]]) {
-        for (tj, b) in b.chunks_exact(kc * NR).enumerate() {
+        let slivers: Vec<&[f32]> = b.chunks_exact(kc * NR).collect();
+        let mut tj = 0;
+        while tj < slivers.len() {
+            let full_pair = tj + 1 < slivers.len() && (self.t0 + tj + 2) * NR <= s.n;
+            if let Some(pair) = s.kernel.pair().filter(|_| full_pair) {
+                for (rows, a) in rows.chunks_mut(MR).zip(a.chunks_exact(kc * MR)) {
+                    if rows.len() == MR {
+                        pair.tile_pair(kc, a, (slivers[tj], slivers[tj + 1]), rows, tj * NR, T::ADD);
+                    } else {
+                        s.kernel.tile(kc, a, slivers[tj], rows, tj * NR, NR);
+                        s.kernel.tile(kc, a, slivers[tj + 1], rows, (tj + 1) * NR, NR);
+                    }
+                }
+                tj += 2;
+                continue;
+            }
             let width = NR.min(s.n - (self.t0 + tj) * NR);
             for (rows, a) in rows.chunks_mut(MR).zip(a.chunks_exact(kc * MR)) {
-                s.kernel.tile(kc, a, b, rows, tj * NR, width);
+                s.kernel.tile(kc, a, slivers[tj], rows, tj * NR, width);
             }
+            tj += 1;
         }
     }
 }

@@ -23,6 +23,7 @@ mod conv;
 mod elementwise;
 mod kernel;
 mod kernel_avx2;
+mod kernel_avx512;
 mod matmul;
 mod optim;
 mod pack;
@@ -62,9 +63,11 @@ impl CpuBackend {
         CpuBackend
     }
 
-    /// Name of the matrix-product micro-kernel this CPU runs (`avx2+fma` or `portable`).
+    /// Name of the matrix-product micro-kernel this CPU runs (`avx512`, `avx2+fma` or
+    /// `portable`).
     pub fn kernel_name(&self) -> &'static str {
         match kernel::Kernel::detect() {
+            kernel::Kernel::Avx512(_) => "avx512",
             kernel::Kernel::Avx2(_) => "avx2+fma",
             kernel::Kernel::Portable => "portable",
         }
