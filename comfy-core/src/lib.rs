@@ -83,7 +83,8 @@ pub use workflow::{InputProblem, WorkflowError, MAX_INPUTS_PER_NODE, MAX_NESTING
 /// Helpers for backends that work on host memory (shared by the reference and rayon backends).
 pub mod host {
     pub use crate::columns::{
-        concat_cols_host, concat_cols_shape, slice_cols_host, slice_cols_shape, transpose_host, transpose_shape,
+        concat_cols_host, concat_cols_shape, slice_cols_host, slice_cols_shape, transpose_host, transpose_into,
+        transpose_shape,
     };
     pub use crate::reference::{
         concat_shape, host, host_concat_cols, host_mut, host_slice_cols, host_transpose, same_size, slice_shape,

@@ -67,7 +67,7 @@ pub fn input_grad(dy: &[f32], w: &[f32], g: &ConvGeometry) -> Vec<f32> {
 }
 
 fn by_phases(dy: &[f32], w: &[f32], g: &ConvGeometry, par: bool) -> Vec<f32> {
-    let wt = weights::tap_major(w, g);
+    let wt = weights::tap_major(w, g, par);
     let phases = phases(g);
     let [sy, sx] = g.spec.stride;
     let cin = g.in_c;
@@ -131,7 +131,7 @@ fn phase_patches<'a>(dy: &'a [f32], g: &ConvGeometry, py: &Phase, px: &Phase) ->
 }
 
 fn by_col2im(dy: &[f32], w: &[f32], g: &ConvGeometry, par: bool) -> Vec<f32> {
-    let wt = weights::tap_major(w, g);
+    let wt = weights::tap_major(w, g, par);
     let (m, k, n) = (g.out_pixels(), g.out_c, g.patch_len());
     let product = Product {
         a: dy,

@@ -72,7 +72,7 @@ fn written(len: usize, fill: impl FnOnce(&mut [MaybeUninit<f32>])) -> Vec<f32> {
 pub fn conv2d(x: &[f32], w: &[f32], g: &ConvGeometry) -> Vec<f32> {
     let par = parallel(g.macs());
     on_pool(par, || {
-        let wt = weights::tap_major(w, g);
+        let wt = weights::tap_major(w, g, par);
         let patches = forward_patches(x, g);
         let (m, k, n) = (g.out_pixels(), g.patch_len(), g.out_c);
         written(m * n, |out| {
@@ -113,6 +113,6 @@ pub fn weight_grad(x: &[f32], dy: &[f32], g: &ConvGeometry) -> Vec<f32> {
                 blocked::run(vec![problem], par);
             })
         };
-        weights::from_tap_major(&tap_major, g)
+        weights::from_tap_major(&tap_major, g, par)
     })
 }

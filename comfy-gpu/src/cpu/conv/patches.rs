@@ -99,15 +99,16 @@ impl Patches<'_> {
                 (row < rows).then(|| self.origin(row))
             });
             if c < GATHER_MIN {
-                for (q, step) in sliver.chunks_exact_mut(W).enumerate() {
-                    let p = p0 + q;
-                    let (offset, ci) = (self.tap_offset(p / c), p % c);
-                    for (v, o) in step.iter_mut().zip(&origins) {
-                        *v = o
-                            .and_then(|o| self.pixel(o, offset))
-                            .map_or(0.0, |px| self.src[px + ci]);
+                // Few channels: each row's values first, through merged runs, then interleaved.
+                let mut bufs = [[0.0f32; KC]; W];
+                for (buf, o) in bufs.iter_mut().zip(&origins) {
+                    match o {
+                        Some(o) => self.row_values(*o, p0, &mut buf[..kc]),
+                        None => buf[..kc].fill(0.0),
                     }
                 }
+                let runs: [&[f32]; W] = std::array::from_fn(|r| &bufs[r][..kc]);
+                interleave::<W>(sliver, &runs);
                 continue;
             }
             // One tap at a time: each row's run of channels, interleaved W-wide.
@@ -130,37 +131,47 @@ impl Patches<'_> {
     /// rows `p0 .. p0 + kc` (zeros past the last column): the right operand of a weight
     /// gradient, `dWᵀ = dYᵀ · patches`.
     pub fn pack_cols<const W: usize>(&self, out: &mut [f32], first: usize, p0: usize, kc: usize) {
-        let cols = self.cols();
         for (s, sliver) in out.chunks_mut(W * kc).enumerate() {
-            // The sliver's columns as runs within one tap: (first column in the sliver, length,
-            // tap offset or none past the edge, first channel).
-            let mut runs = [(0usize, 0usize, None, 0usize); W];
-            let mut count = 0;
-            let mut j = 0;
-            while j < W {
-                let col = first + s * W + j;
-                let run = if col >= cols {
-                    (j, W - j, None, 0)
-                } else {
-                    let (tap, ci) = (col / self.c, col % self.c);
-                    (j, (self.c - ci).min(W - j), Some(self.tap_offset(tap)), ci)
-                };
-                runs[count] = run;
-                count += 1;
-                j += run.1;
-            }
-            let runs = &runs[..count];
             let mut walk = RowWalk::new(self, p0);
             for step in sliver.chunks_exact_mut(W) {
-                let origin = walk.next_origin(self);
-                for &(j0, len, offset, ci) in runs {
-                    let dst = &mut step[j0..j0 + len];
-                    match offset.and_then(|o| self.pixel(origin, o)) {
-                        Some(px) => dst.copy_from_slice(&self.src[px + ci..][..len]),
-                        None => dst.fill(0.0),
-                    }
-                }
+                self.row_values(walk.next_origin(self), first + s * W, step);
             }
+        }
+    }
+
+    /// Columns `col0 .. col0 + out.len()` of the row at `origin` (zeros past the last column
+    /// and in the padding). With no dilation along the width the taps of one kernel row are
+    /// neighbouring pixels, so a run spans several taps whenever they are all inside the image
+    /// (a single-channel image's 4 × 4 patch is four copies of four values, not sixteen).
+    pub fn row_values(&self, origin: Origin, col0: usize, out: &mut [f32]) {
+        let (c, cols, [ty_axis, tx_axis]) = (self.c, self.cols(), self.taps);
+        let len = out.len();
+        let mut j = 0;
+        while j < len {
+            let col = col0 + j;
+            if col >= cols {
+                out[j..].fill(0.0);
+                return;
+            }
+            let (tap, ci) = (col / c, col % c);
+            let (ty, tx) = (tap / tx_axis.count, tap % tx_axis.count);
+            let y = origin.1 + ty_axis.first + ty as isize * ty_axis.delta;
+            let x0 = origin.2 + tx_axis.first + tx as isize * tx_axis.delta;
+            // The rest of this kernel row of taps, when they are neighbours and all inside.
+            let row_run = (tx_axis.count - tx) * c - ci;
+            let last_x = x0 + ((ci + row_run.min(len - j) - 1) / c) as isize;
+            let y_inside = y >= 0 && (y as usize) < self.size[0];
+            let take = if tx_axis.delta == 1 && y_inside && x0 >= 0 && (last_x as usize) < self.size[1] {
+                row_run.min(len - j)
+            } else {
+                (c - ci).min(len - j)
+            };
+            let dst = &mut out[j..j + take];
+            match self.pixel((origin.0, 0, 0), (y, x0)) {
+                Some(px) => dst.copy_from_slice(&self.src[px + ci..][..take]),
+                None => dst.fill(0.0),
+            }
+            j += take;
         }
     }
 }
