@@ -62,6 +62,17 @@ pub enum Error {
         /// What does not fit.
         reason: String,
     },
+    /// A layer of a layer list that cannot take what the layer before it gives, or whose
+    /// parameters do not fit it.
+    #[error("layer {index} ({layer}): {source}")]
+    Layer {
+        /// Position in the list.
+        index: usize,
+        /// What the layer is, e.g. `Conv2d(64 → 128, k4, s2, p1)`.
+        layer: String,
+        /// What went wrong.
+        source: Box<Error>,
+    },
     /// A parameter name that the store does not hold.
     #[error("unknown parameter `{0}`")]
     UnknownParameter(String),
