@@ -235,3 +235,43 @@ fn optimizer_updates_match_bit_for_bit() {
         assert!(cpu.adam_step(&mut p, &Tensor::zeros([4]), &mut m, &mut v, &h).is_err());
     });
 }
+
+/// The fused batch-norm passes against the reference's composed ones: the affine pass bit for
+/// bit (a multiply then an add, as there), the sums within f64 rounding, on both paths.
+#[test]
+fn batch_norm_passes_match_the_composed_reference() {
+    both_ways(|| {
+        let cpu = CpuBackend::new();
+        let r = ReferenceBackend;
+        for (i, s) in [[2, 1], [7, 33], [1000, 64], [3137, 128]].iter().enumerate() {
+            let x = random(*s, -2.0, 3.0, 40 + i as u64);
+            let dy = random(*s, -1.0, 1.0, 50 + i as u64);
+            let c = s[1];
+            let (gamma, beta) = (random([c], 0.5, 1.5, 60), random([c], -1.0, 1.0, 61));
+            let (m, v) = cpu.batch_norm_stats(&x).unwrap();
+            let (rm, rv) = r.batch_norm_stats(&x).unwrap();
+            assert_close(&m.to_vec().unwrap(), &rm.to_vec().unwrap(), 1e-6, 1e-5);
+            assert_close(&v.to_vec().unwrap(), &rv.to_vec().unwrap(), 1e-6, 1e-5);
+            assert_eq!(
+                bits(&cpu.scale_shift(&x, &gamma, &beta).unwrap()),
+                bits(&r.scale_shift(&x, &gamma, &beta).unwrap())
+            );
+            let invstd = r
+                .unary(UnaryOp::Rsqrt, &r.unary(UnaryOp::AddScalar(1e-5), &rv).unwrap())
+                .unwrap();
+            let got = cpu.batch_norm_grad(&x, &dy, &rm, &invstd, &gamma).unwrap();
+            let want = r.batch_norm_grad(&x, &dy, &rm, &invstd, &gamma).unwrap();
+            for (a, b) in [(&got.0, &want.0), (&got.1, &want.1), (&got.2, &want.2)] {
+                assert_eq!(a.shape(), b.shape());
+                assert_close(&a.to_vec().unwrap(), &b.to_vec().unwrap(), 1e-4, 1e-4);
+            }
+        }
+        assert!(cpu
+            .scale_shift(
+                &random([3, 4], 0.0, 1.0, 1),
+                &random([3], 0.0, 1.0, 2),
+                &random([4], 0.0, 1.0, 3)
+            )
+            .is_err());
+    });
+}

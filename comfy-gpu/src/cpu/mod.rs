@@ -25,6 +25,7 @@ mod kernel;
 mod kernel_avx2;
 mod kernel_avx512;
 mod matmul;
+mod norm;
 mod optim;
 mod pack;
 mod par;
@@ -50,6 +51,20 @@ pub fn conv_input_grad_method(g: &ConvGeometry) -> &'static str {
     match conv::input_grad::method(g) {
         conv::input_grad::Method::Phases => "phases",
         conv::input_grad::Method::Col2im => "col2im",
+    }
+}
+
+/// The column count of `x`'s matrix view, checking that each of `per_col` has one value per
+/// column.
+fn per_column(op: &'static str, x: &Tensor, per_col: &[&Tensor]) -> Result<usize> {
+    let cols = x.shape().rows_cols().1;
+    match per_col.iter().find(|t| t.numel() != cols) {
+        Some(t) => Err(comfy_core::Error::ShapeMismatch {
+            op,
+            lhs: x.shape().clone(),
+            rhs: t.shape().clone(),
+        }),
+        None => Ok(cols),
     }
 }
 
@@ -176,6 +191,41 @@ impl Backend for CpuBackend {
         g.expect(op, "output gradient", dy.shape(), &g.output_shape())?;
         let out = conv::weight_grad(host(x, op)?, host(dy, op)?, g);
         Tensor::from_vec(out, g.weight_shape())
+    }
+
+    fn batch_norm_stats(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
+        let (rows, cols) = x.shape().rows_cols();
+        let (mean, var) = norm::stats(host(x, "batch_norm_stats")?, rows, cols);
+        Ok((Tensor::from_vec(mean, [cols])?, Tensor::from_vec(var, [cols])?))
+    }
+
+    fn scale_shift(&self, x: &Tensor, scale: &Tensor, shift: &Tensor) -> Result<Tensor> {
+        let cols = per_column("scale_shift", x, &[scale, shift])?;
+        let (sv, bv) = (host(scale, "scale_shift")?, host(shift, "scale_shift")?);
+        Tensor::from_vec(
+            norm::scale_shift(host(x, "scale_shift")?, cols, sv, bv),
+            x.shape().clone(),
+        )
+    }
+
+    fn batch_norm_grad(
+        &self,
+        x: &Tensor,
+        dy: &Tensor,
+        mean: &Tensor,
+        invstd: &Tensor,
+        gamma: &Tensor,
+    ) -> Result<(Tensor, Tensor, Tensor)> {
+        let op = "batch_norm_grad";
+        let cols = per_column(op, x, &[mean, invstd, gamma])?;
+        same_size(op, x, dy)?;
+        let (m, s, g) = (host(mean, op)?, host(invstd, op)?, host(gamma, op)?);
+        let (dx, dg, db) = norm::grad(host(x, op)?, host(dy, op)?, cols, m, s, g);
+        Ok((
+            Tensor::from_vec(dx, x.shape().clone())?,
+            Tensor::from_vec(dg, [cols])?,
+            Tensor::from_vec(db, [cols])?,
+        ))
     }
 
     fn concat_cols(&self, parts: &[&Tensor]) -> Result<Tensor> {
