@@ -143,7 +143,7 @@ fn dcgan_speed(
         );
         if profile {
             let mut rows = timed.take();
-            rows.sort_by(|a, b| b.1.cmp(&a.1));
+            rows.sort_by_key(|r| std::cmp::Reverse(r.1));
             let per_step = |d: std::time::Duration| d.as_secs_f64() * 1e3 / steps as f64;
             let counted: f64 = rows.iter().map(|r| per_step(r.1)).sum();
             eprintln!(
