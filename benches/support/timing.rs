@@ -119,8 +119,30 @@ impl Backend for Timed {
     fn batch_norm_stats(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
         self.time("batch_norm_stats", || self.inner.batch_norm_stats(x))
     }
-    fn scale_shift(&self, x: &Tensor, scale: &Tensor, shift: &Tensor) -> Result<Tensor> {
-        self.time("scale_shift", || self.inner.scale_shift(x, scale, shift))
+    fn scale_shift(&self, x: &Tensor, scale: &Tensor, shift: &Tensor, act: Option<UnaryOp>) -> Result<Tensor> {
+        self.time("scale_shift", || self.inner.scale_shift(x, scale, shift, act))
+    }
+    fn conv2d_fused(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        g: &ConvGeometry,
+        b: Option<&Tensor>,
+        act: Option<UnaryOp>,
+    ) -> Result<Tensor> {
+        self.time("conv2d", || self.inner.conv2d_fused(x, w, g, b, act))
+    }
+    fn conv_transpose2d_fused(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        g: &ConvGeometry,
+        b: Option<&Tensor>,
+        act: Option<UnaryOp>,
+    ) -> Result<Tensor> {
+        self.time("conv2d_input_grad", || {
+            self.inner.conv_transpose2d_fused(x, w, g, b, act)
+        })
     }
     fn batch_norm_grad(
         &self,

@@ -11,6 +11,18 @@ use std::fmt;
 
 pub use crate::elementwise::{bce_with_logits, sigmoid, BinaryOp, UnaryOp};
 
+/// `act(y + b)` through the primitives (`b` broadcast along the rows).
+fn bias_act<B: Backend + ?Sized>(be: &B, y: Tensor, b: Option<&Tensor>, act: Option<UnaryOp>) -> Result<Tensor> {
+    let y = match b {
+        Some(b) => be.binary(BinaryOp::Add, &y, b)?,
+        None => y,
+    };
+    match act {
+        Some(op) => be.unary(op, &y),
+        None => Ok(y),
+    }
+}
+
 /// Reductions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReduceOp {
@@ -157,11 +169,41 @@ pub trait Backend: Send + Sync + fmt::Debug {
         Ok((mean.reshape([cols])?, var.reshape([cols])?))
     }
 
-    /// `x · scale + shift` with one `scale` and `shift` per column (`[C]` each): batch
-    /// normalisation's affine pass. The default is a broadcast multiply and add.
-    fn scale_shift(&self, x: &Tensor, scale: &Tensor, shift: &Tensor) -> Result<Tensor> {
+    /// `act(x · scale + shift)` with one `scale` and `shift` per column (`[C]` each): batch
+    /// normalisation's affine pass and the activation after it. The default is a broadcast
+    /// multiply, add, then the activation.
+    fn scale_shift(&self, x: &Tensor, scale: &Tensor, shift: &Tensor, act: Option<UnaryOp>) -> Result<Tensor> {
         let y = self.binary(BinaryOp::Mul, x, scale)?;
-        self.binary(BinaryOp::Add, &y, shift)
+        let y = self.binary(BinaryOp::Add, &y, shift)?;
+        act.map_or(Ok(y.clone()), |op| self.unary(op, &y))
+    }
+
+    /// `act(conv2d(x, w) + b)` (`b` one value per output channel). Backends may fuse the bias
+    /// and the activation into the product; the default composes the primitives.
+    fn conv2d_fused(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        g: &ConvGeometry,
+        b: Option<&Tensor>,
+        act: Option<UnaryOp>,
+    ) -> Result<Tensor> {
+        let y = self.conv2d(x, w, g)?;
+        bias_act(self, y, b, act)
+    }
+
+    /// `act(conv_transpose2d(x, w) + b)`: the input gradient of the convolution `g` describes,
+    /// then a bias per output channel and the activation. The default composes the primitives.
+    fn conv_transpose2d_fused(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        g: &ConvGeometry,
+        b: Option<&Tensor>,
+        act: Option<UnaryOp>,
+    ) -> Result<Tensor> {
+        let y = self.conv2d_input_grad(x, w, g)?;
+        bias_act(self, y, b, act)
     }
 
     /// The backward pass of training-mode batch normalisation `y = γ x̂ + β`,

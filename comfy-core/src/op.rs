@@ -1,6 +1,5 @@
 //! The recorded operations: each one's forward (a backend call) beside its backward rule.
 use crate::backend::{Axis, Backend, BinaryOp, ReduceOp, UnaryOp};
-use crate::conv::ConvGeometry;
 use crate::error::Result;
 use crate::op_nn;
 use crate::shape::{BinaryLayout, Broadcast, Shape};
@@ -53,27 +52,17 @@ pub(crate) enum Op {
         x: usize,
         t: usize,
     },
-    /// `conv2d(x, w)` of NHWC `x` and PyTorch-layout `w`.
-    Conv2d {
-        x: usize,
-        w: usize,
-        g: ConvGeometry,
-    },
-    /// `conv_transpose2d(x, w)`: the input gradient of the convolution `g` describes.
-    ConvTranspose2d {
-        x: usize,
-        w: usize,
-        g: ConvGeometry,
-    },
-    /// `γ (x − mean) invstd + β` per column; `mean` and `invstd` are leaves. In training they are
-    /// the batch's own statistics, and the gradient flows through them too.
+    /// `act(conv2d(x, w) + b)` of NHWC `x` and PyTorch-layout `w`; `act` is one whose
+    /// derivative follows from the output.
+    Conv2d(op_nn::ConvIds),
+    /// `act(conv_transpose2d(x, w) + b)`: the input gradient of the convolution `g` describes.
+    ConvTranspose2d(op_nn::ConvIds),
+    /// `act(γ (x − mean) invstd + β)` per column; `mean` and `invstd` are leaves. In training
+    /// they are the batch's own statistics, and the gradient flows through them too.
     BatchNorm {
-        x: usize,
-        gamma: usize,
-        beta: usize,
-        mean: usize,
-        invstd: usize,
+        ids: op_nn::BatchNormIds,
         training: bool,
+        act: Option<UnaryOp>,
     },
     ConcatCols {
         parts: Vec<usize>,
@@ -110,15 +99,8 @@ impl Op {
             | Op::TransposeBatched { x, .. } => vec![*x],
             Op::Concat { parts } | Op::ConcatCols { parts } => parts.clone(),
             Op::BceWithLogits { x, t } => vec![*x, *t],
-            Op::Conv2d { x, w, .. } | Op::ConvTranspose2d { x, w, .. } => vec![*x, *w],
-            Op::BatchNorm {
-                x,
-                gamma,
-                beta,
-                mean,
-                invstd,
-                ..
-            } => vec![*x, *gamma, *beta, *mean, *invstd],
+            Op::Conv2d(c) | Op::ConvTranspose2d(c) => [Some(c.x), Some(c.w), c.b].into_iter().flatten().collect(),
+            Op::BatchNorm { ids: i, .. } => vec![i.x, i.gamma, i.beta, i.mean, i.invstd],
         }
     }
 
@@ -141,16 +123,9 @@ impl Op {
             }
             Op::SliceRows { x, start, len } => be.slice_rows(&v(*x), *start, *len),
             Op::BceWithLogits { x, t } => be.bce_with_logits(&v(*x), &v(*t)),
-            Op::Conv2d { x, w, g } => be.conv2d(&v(*x), &v(*w), g),
-            Op::ConvTranspose2d { x, w, g } => be.conv2d_input_grad(&v(*x), &v(*w), g),
-            Op::BatchNorm {
-                x,
-                gamma,
-                beta,
-                mean,
-                invstd,
-                ..
-            } => op_nn::batch_norm(be, &v(*x), &v(*gamma), &v(*beta), &v(*mean), &v(*invstd)),
+            Op::Conv2d(c) => be.conv2d_fused(&v(c.x), &v(c.w), &c.g, c.b.map(v).as_ref(), c.act),
+            Op::ConvTranspose2d(c) => be.conv_transpose2d_fused(&v(c.x), &v(c.w), &c.g, c.b.map(v).as_ref(), c.act),
+            Op::BatchNorm { ids, act, .. } => op_nn::batch_norm(be, v, *ids, *act),
             Op::ConcatCols { parts } => {
                 let values: Vec<Tensor> = parts.iter().map(|&p| v(p)).collect();
                 be.concat_cols(&values.iter().collect::<Vec<_>>())
@@ -309,40 +284,10 @@ impl Op {
                     out.push((t, be.binary(BinaryOp::Mul, dy, &neg_x)?));
                 }
             }
-            Op::Conv2d { x, w, ref g } => {
-                // y = x ⋆ w: dx = dy ⋆ᵀ w (the transposed convolution), dw = Σ_pixels patch(x) dy.
-                if needs(x) {
-                    out.push((x, be.conv2d_input_grad(dy, &v(w), g)?));
-                }
-                if needs(w) {
-                    out.push((w, be.conv2d_weight_grad(&v(x), dy, g)?));
-                }
-            }
-            Op::ConvTranspose2d { x, w, ref g } => {
-                // y = x ⋆ᵀ w: dx = dy ⋆ w (the forward convolution), dw = Σ_pixels patch(dy) x.
-                if needs(x) {
-                    out.push((x, be.conv2d(dy, &v(w), g)?));
-                }
-                if needs(w) {
-                    out.push((w, be.conv2d_weight_grad(dy, &v(x), g)?));
-                }
-            }
-            Op::BatchNorm {
-                x,
-                gamma,
-                beta,
-                mean,
-                invstd,
-                training,
-            } => {
-                let ids = op_nn::BatchNormIds {
-                    x,
-                    gamma,
-                    beta,
-                    mean,
-                    invstd,
-                };
-                out.extend(op_nn::batch_norm_backward(be, v, dy, ids, training, needs)?);
+            Op::Conv2d(ref c) => out.extend(op_nn::conv_backward(be, v, y, dy, c, false, needs)?),
+            Op::ConvTranspose2d(ref c) => out.extend(op_nn::conv_backward(be, v, y, dy, c, true, needs)?),
+            Op::BatchNorm { ids, training, act } => {
+                out.extend(op_nn::batch_norm_backward(be, v, y, dy, ids, training, act, needs)?);
             }
             Op::ConcatCols { ref parts } => {
                 let mut col = 0;

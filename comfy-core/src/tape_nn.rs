@@ -4,6 +4,7 @@ use crate::backend::UnaryOp;
 use crate::conv::{ConvGeometry, ConvSpec};
 use crate::error::{Error, Result};
 use crate::op::Op;
+use crate::op_nn::{BatchNormIds, ConvIds};
 use crate::tape::Var;
 use crate::tensor::Tensor;
 
@@ -32,17 +33,80 @@ impl<'t> Var<'t> {
     /// 2-D convolution of NHWC images (`[N, H, W, Cin]`) with a PyTorch `Conv2d.weight`
     /// (`[Cout, Cin, kh, kw]`): `[N, OH, OW, Cout]`, as `torch.nn.functional.conv2d`.
     pub fn conv2d(&self, w: Var<'t>, spec: ConvSpec) -> Result<Var<'t>> {
+        self.conv2d_fused(w, None, spec, None)
+    }
+
+    /// `act(conv2d(self, w) + b)`, `b` one value per output channel: recorded as one op (which a
+    /// backend may compute in one pass) when `act`'s derivative follows from its output.
+    pub fn conv2d_fused(
+        &self,
+        w: Var<'t>,
+        b: Option<Var<'t>>,
+        spec: ConvSpec,
+        act: Option<UnaryOp>,
+    ) -> Result<Var<'t>> {
         let w = self.with(w)?;
         let g = ConvGeometry::conv2d(&self.shape(), &w.shape(), spec)?;
-        self.tape.record(Op::Conv2d { x: self.id, w: w.id, g })
+        self.record_conv(w, b, act, g, false)
     }
 
     /// Transposed 2-D convolution of NHWC images with a PyTorch `ConvTranspose2d.weight`
     /// (`[Cin, Cout, kh, kw]`), as `torch.nn.functional.conv_transpose2d`.
     pub fn conv_transpose2d(&self, w: Var<'t>, spec: ConvSpec, output_padding: [usize; 2]) -> Result<Var<'t>> {
+        self.conv_transpose2d_fused(w, None, spec, output_padding, None)
+    }
+
+    /// `act(conv_transpose2d(self, w) + b)`, fused as [`Var::conv2d_fused`] is.
+    pub fn conv_transpose2d_fused(
+        &self,
+        w: Var<'t>,
+        b: Option<Var<'t>>,
+        spec: ConvSpec,
+        output_padding: [usize; 2],
+        act: Option<UnaryOp>,
+    ) -> Result<Var<'t>> {
         let w = self.with(w)?;
         let g = ConvGeometry::conv_transpose2d(&self.shape(), &w.shape(), spec, output_padding)?;
-        self.tape.record(Op::ConvTranspose2d { x: self.id, w: w.id, g })
+        self.record_conv(w, b, act, g, true)
+    }
+
+    fn record_conv(
+        &self,
+        w: Var<'t>,
+        b: Option<Var<'t>>,
+        act: Option<UnaryOp>,
+        g: ConvGeometry,
+        transposed: bool,
+    ) -> Result<Var<'t>> {
+        let channels = if transposed { g.in_c } else { g.out_c };
+        let b = match b {
+            Some(b) => {
+                self.with(b)?;
+                if b.shape().numel() != channels {
+                    return Err(Error::ShapeMismatch {
+                        op: "conv bias",
+                        lhs: w.shape(),
+                        rhs: b.shape(),
+                    });
+                }
+                Some(b.id)
+            }
+            None => None,
+        };
+        let (fused, after) = split_act(act);
+        let ids = ConvIds {
+            x: self.id,
+            w: w.id,
+            b,
+            act: fused,
+            g,
+        };
+        let y = self.tape.record(if transposed {
+            Op::ConvTranspose2d(ids)
+        } else {
+            Op::Conv2d(ids)
+        })?;
+        after.map_or(Ok(y), |op| y.unary(op))
     }
 
     /// Checks that `gamma` and `beta` hold one value per column.
@@ -66,6 +130,18 @@ impl<'t> Var<'t> {
     /// batch's mean and biased variance, the gradient flowing through them. Returns the
     /// statistics too, for the running averages.
     pub fn batch_norm_train(&self, gamma: Var<'t>, beta: Var<'t>, eps: f32) -> Result<(Var<'t>, BatchStats)> {
+        self.batch_norm_train_act(gamma, beta, eps, None)
+    }
+
+    /// [`Var::batch_norm_train`] then `act`, one op when `act`'s derivative follows from its
+    /// output (a backend may compute the affine pass and the activation in one).
+    pub fn batch_norm_train_act(
+        &self,
+        gamma: Var<'t>,
+        beta: Var<'t>,
+        eps: f32,
+        act: Option<UnaryOp>,
+    ) -> Result<(Var<'t>, BatchStats)> {
         self.check_affine(gamma, beta)?;
         let (rows, _) = self.shape().rows_cols();
         if rows < 2 {
@@ -80,7 +156,7 @@ impl<'t> Var<'t> {
         let be = self.tape.backend().clone();
         let (mean, var) = be.batch_norm_stats(&self.value())?;
         let invstd = be.unary(UnaryOp::Rsqrt, &be.unary(UnaryOp::AddScalar(eps), &var)?)?;
-        let y = self.normalise(gamma, beta, mean.clone(), invstd, true)?;
+        let y = self.normalise(gamma, beta, mean.clone(), invstd, true, act)?;
         Ok((y, BatchStats { mean, var, count: rows }))
     }
 
@@ -92,6 +168,18 @@ impl<'t> Var<'t> {
         running_mean: &Tensor,
         running_var: &Tensor,
         eps: f32,
+    ) -> Result<Var<'t>> {
+        self.batch_norm_eval_act(gamma, beta, (running_mean, running_var), eps, None)
+    }
+
+    /// [`Var::batch_norm_eval`] then `act`, fused as [`Var::batch_norm_train_act`] is.
+    pub fn batch_norm_eval_act(
+        &self,
+        gamma: Var<'t>,
+        beta: Var<'t>,
+        (running_mean, running_var): (&Tensor, &Tensor),
+        eps: f32,
+        act: Option<UnaryOp>,
     ) -> Result<Var<'t>> {
         let cols = self.check_affine(gamma, beta)?;
         for t in [running_mean, running_var] {
@@ -106,7 +194,7 @@ impl<'t> Var<'t> {
         let be = self.tape.backend().clone();
         let invstd = be.unary(UnaryOp::Rsqrt, &be.unary(UnaryOp::AddScalar(eps), running_var)?)?;
         let mean = be.upload(running_mean)?;
-        self.normalise(gamma, beta, mean, invstd, false)
+        self.normalise(gamma, beta, mean, invstd, false, act)
     }
 
     fn normalise(
@@ -116,17 +204,24 @@ impl<'t> Var<'t> {
         mean: Tensor,
         invstd: Tensor,
         training: bool,
+        act: Option<UnaryOp>,
     ) -> Result<Var<'t>> {
         let mean = self.tape.push(mean.reshape([mean.numel()])?, Op::Leaf, false);
         let invstd = self.tape.push(invstd.reshape([invstd.numel()])?, Op::Leaf, false);
-        self.tape.record(Op::BatchNorm {
+        let (fused, after) = split_act(act);
+        let ids = BatchNormIds {
             x: self.id,
             gamma: gamma.id,
             beta: beta.id,
             mean: mean.id,
             invstd: invstd.id,
+        };
+        let y = self.tape.record(Op::BatchNorm {
+            ids,
             training,
-        })
+            act: fused,
+        })?;
+        after.map_or(Ok(y), |op| y.unary(op))
     }
 
     /// Joins variables with equal row counts side by side (the channels of NHWC images).
@@ -178,5 +273,14 @@ impl<'t> Var<'t> {
             ));
         }
         self.transpose_batched(n, c, h * w)?.reshape([n, h, w, c])
+    }
+}
+
+/// An activation split into the part an op records (one whose derivative follows from its
+/// output) and the part recorded after it as a unary op.
+fn split_act(act: Option<UnaryOp>) -> (Option<UnaryOp>, Option<UnaryOp>) {
+    match act {
+        Some(op) if !op.grad_from_output() => (None, Some(op)),
+        other => (other, None),
     }
 }

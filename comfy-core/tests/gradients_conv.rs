@@ -145,3 +145,25 @@ fn flatten_matches_pytorch_order() {
     let back = flat.unflatten_nchw(2, 2, 2).unwrap();
     assert_eq!(back.to_vec().unwrap(), img.to_vec().unwrap());
 }
+
+#[test]
+fn fused_bias_and_activation() {
+    use comfy_core::UnaryOp;
+    let (x, w, b) = (rand(&[2, 5, 4, 3], 81), rand(&[2, 3, 3, 3], 82), rand(&[2], 83));
+    check(&[x, w, b], |v| {
+        v[0].conv2d_fused(v[1], Some(v[2]), spec(2, 1, 1), Some(UnaryOp::Tanh))
+    });
+    let (x, w, b) = (rand(&[1, 3, 2, 2], 84), rand(&[2, 3, 4, 4], 85), rand(&[3], 86));
+    check(&[x, w, b], |v| {
+        v[0].conv_transpose2d_fused(v[1], Some(v[2]), spec(2, 1, 1), [1, 1], Some(UnaryOp::Sigmoid))
+    });
+    // An activation whose derivative needs its input is recorded after the op instead.
+    let (x, w) = (rand(&[1, 4, 4, 2], 87), rand(&[2, 2, 3, 3], 88));
+    check(&[x, w], |v| {
+        v[0].conv2d_fused(v[1], None, spec(1, 1, 1), Some(UnaryOp::Exp))
+    });
+    let (x, gamma, beta) = (rand(&[3, 2, 2, 3], 89), rand(&[3], 90), rand(&[3], 91));
+    check(&[x, gamma, beta], |v| {
+        Ok(v[0].batch_norm_train_act(v[1], v[2], 1e-5, Some(UnaryOp::Tanh))?.0)
+    });
+}

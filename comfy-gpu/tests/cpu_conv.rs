@@ -115,3 +115,50 @@ fn kernel_filling_the_padded_image() {
     };
     check_against_reference(&cpu, &c, ATOL, RTOL);
 }
+
+/// The fused bias and activation give the bits of the separate passes, on every path: the
+/// blocked product's epilogue, the thin loops, col2im, and input-gradient classes no tap
+/// reaches (a 1 × 1 kernel with stride 2).
+#[test]
+fn fused_bias_and_activation_match_the_separate_passes() {
+    use comfy_core::{BinaryOp, UnaryOp};
+    let cpu = CpuBackend::new();
+    let strided_1x1 = Case {
+        batch: 2,
+        h: 5,
+        w: 5,
+        cin: 3,
+        cout: 4,
+        k: 1,
+        stride: 2,
+        pad: 0,
+        dil: 1,
+    };
+    for c in AWKWARD.iter().chain(&LARGE[..1]).chain([&strided_1x1]) {
+        let g = c.geometry();
+        let (x, w, dy) = c.operands(3);
+        for act in [UnaryOp::LeakyRelu(0.2), UnaryOp::Tanh] {
+            let b = Tensor::from_vec((0..g.out_c).map(|i| i as f32 * 0.1 - 0.3).collect(), [g.out_c]).expect("bias");
+            let fused = cpu.conv2d_fused(&x, &w, &g, Some(&b), Some(act)).expect("fused");
+            let y = cpu
+                .binary(BinaryOp::Add, &cpu.conv2d(&x, &w, &g).expect("conv"), &b)
+                .expect("add");
+            assert_eq!(
+                bits(&cpu, &fused),
+                bits(&cpu, &cpu.unary(act, &y).expect("act")),
+                "conv {c:?}"
+            );
+            let bt = Tensor::from_vec((0..g.in_c).map(|i| 0.2 - i as f32 * 0.05).collect(), [g.in_c]).expect("bias");
+            let fused = cpu
+                .conv_transpose2d_fused(&dy, &w, &g, Some(&bt), Some(act))
+                .expect("fused");
+            let t = cpu.conv2d_input_grad(&dy, &w, &g).expect("transposed");
+            let t = cpu.binary(BinaryOp::Add, &t, &bt).expect("add");
+            assert_eq!(
+                bits(&cpu, &fused),
+                bits(&cpu, &cpu.unary(act, &t).expect("act")),
+                "transposed {c:?}"
+            );
+        }
+    }
+}

@@ -253,8 +253,8 @@ fn batch_norm_passes_match_the_composed_reference() {
             assert_close(&m.to_vec().unwrap(), &rm.to_vec().unwrap(), 1e-6, 1e-5);
             assert_close(&v.to_vec().unwrap(), &rv.to_vec().unwrap(), 1e-6, 1e-5);
             assert_eq!(
-                bits(&cpu.scale_shift(&x, &gamma, &beta).unwrap()),
-                bits(&r.scale_shift(&x, &gamma, &beta).unwrap())
+                bits(&cpu.scale_shift(&x, &gamma, &beta, None).unwrap()),
+                bits(&r.scale_shift(&x, &gamma, &beta, None).unwrap())
             );
             let invstd = r
                 .unary(UnaryOp::Rsqrt, &r.unary(UnaryOp::AddScalar(1e-5), &rv).unwrap())
@@ -270,7 +270,8 @@ fn batch_norm_passes_match_the_composed_reference() {
             .scale_shift(
                 &random([3, 4], 0.0, 1.0, 1),
                 &random([3], 0.0, 1.0, 2),
-                &random([4], 0.0, 1.0, 3)
+                &random([4], 0.0, 1.0, 3),
+                None
             )
             .is_err());
     });

@@ -51,8 +51,8 @@ fn batch_norm_primitives_match_the_reference() {
                 &r.unary(comfy_core::UnaryOp::AddScalar(1e-5), &v).expect("r"),
             )
             .expect("r");
-        let want = r.scale_shift(&x, &gamma, &beta).expect("reference");
-        let got = g.scale_shift(&x, &gamma, &beta).expect("wgpu");
+        let want = r.scale_shift(&x, &gamma, &beta, None).expect("reference");
+        let got = g.scale_shift(&x, &gamma, &beta, None).expect("wgpu");
         check(
             &format!("scale_shift {what}"),
             &host(g, &got),

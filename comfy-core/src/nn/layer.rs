@@ -173,6 +173,19 @@ impl Layer {
         }
     }
 
+    /// Whether an activation right after this layer is computed with it (linear layers,
+    /// convolutions, batch normalisation).
+    pub fn takes_activation(&self) -> bool {
+        matches!(
+            self,
+            Layer::Linear { .. }
+                | Layer::Conv2d { .. }
+                | Layer::ConvTranspose2d { .. }
+                | Layer::BatchNorm1d { .. }
+                | Layer::BatchNorm2d { .. }
+        )
+    }
+
     /// Whether the layer takes an index in PyTorch's `nn.Sequential` (all but the condition).
     pub fn is_module(&self) -> bool {
         !matches!(self, Layer::ConcatCondition { .. })

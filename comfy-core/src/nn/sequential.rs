@@ -242,39 +242,38 @@ impl Sequential {
         stats: &mut Vec<(usize, BatchStats)>,
     ) -> Result<(Var<'t>, usize)> {
         let p = |s: &str| params.get(&self.name(i, s));
-        let with_bias = |y: Var<'t>, bias: bool| if bias { y.add(p("bias")?) } else { Ok(y) };
+        let bias = |has: bool| if has { p("bias").map(Some) } else { Ok(None) };
+        // An activation right after a layer runs with it (the layers it took: 2).
+        let (act, used) = match self.layers.get(i + 1) {
+            Some(Layer::Act { function }) if self.layers[i].takes_activation() => (function.op(), 2),
+            _ => (None, 1),
+        };
         Ok(match self.layers[i] {
-            Layer::Linear { bias, .. } => {
-                let b = if bias { Some(p("bias")?) } else { None };
-                match self.layers.get(i + 1) {
-                    Some(Layer::Act { function }) => (h.linear(p("weight")?, b, function.op())?, 2),
-                    _ => (h.linear(p("weight")?, b, None)?, 1),
-                }
-            }
-            Layer::Conv2d { spec, bias, .. } => (with_bias(h.conv2d(p("weight")?, spec)?, bias)?, 1),
+            Layer::Linear { bias: b, .. } => (h.linear(p("weight")?, bias(b)?, act)?, used),
+            Layer::Conv2d { spec, bias: b, .. } => (h.conv2d_fused(p("weight")?, bias(b)?, spec, act)?, used),
             Layer::ConvTranspose2d {
                 spec,
                 output_padding,
-                bias,
+                bias: b,
                 ..
             } => (
-                with_bias(h.conv_transpose2d(p("weight")?, spec, output_padding)?, bias)?,
-                1,
+                h.conv_transpose2d_fused(p("weight")?, bias(b)?, spec, output_padding, act)?,
+                used,
             ),
             Layer::BatchNorm1d { eps, .. } | Layer::BatchNorm2d { eps, .. } => {
                 let (gamma, beta) = (p("weight")?, p("bias")?);
                 let y = match mode {
                     Mode::Train => {
-                        let (y, s) = h.batch_norm_train(gamma, beta, eps)?;
+                        let (y, s) = h.batch_norm_train_act(gamma, beta, eps, act)?;
                         stats.push((i, s));
                         y
                     }
                     Mode::Eval => {
                         let (mean, var) = (p("running_mean")?.value(), p("running_var")?.value());
-                        h.batch_norm_eval(gamma, beta, &mean, &var, eps)?
+                        h.batch_norm_eval_act(gamma, beta, (&mean, &var), eps, act)?
                     }
                 };
-                (y, 1)
+                (y, used)
             }
             Layer::Act { function } => (function.op().map_or(Ok(h), |op| h.unary(op))?, 1),
             Layer::Flatten => match h.shape().dims().len() {

@@ -68,6 +68,19 @@ fn per_column(op: &'static str, x: &Tensor, per_col: &[&Tensor]) -> Result<usize
     }
 }
 
+/// A convolution's bias as host values, checking that it holds one per output channel.
+fn per_channel_bias<'a>(op: &'static str, b: Option<&'a Tensor>, channels: usize) -> Result<Option<&'a [f32]>> {
+    match b {
+        Some(b) if b.numel() != channels => Err(comfy_core::Error::ShapeMismatch {
+            op,
+            lhs: Shape::new([channels]),
+            rhs: b.shape().clone(),
+        }),
+        Some(b) => Ok(Some(host(b, op)?)),
+        None => Ok(None),
+    }
+}
+
 /// The rayon CPU backend (host tensors, rayon's global thread pool).
 #[derive(Debug, Default, Clone)]
 pub struct CpuBackend;
@@ -173,7 +186,7 @@ impl Backend for CpuBackend {
     fn conv2d(&self, x: &Tensor, w: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
         g.expect("conv2d", "input", x.shape(), &g.input_shape())?;
         g.expect("conv2d", "weight", w.shape(), &g.weight_shape())?;
-        let out = conv::conv2d(host(x, "conv2d")?, host(w, "conv2d")?, g);
+        let out = conv::conv2d(host(x, "conv2d")?, host(w, "conv2d")?, g, Epilogue::default());
         Tensor::from_vec(out, g.output_shape())
     }
 
@@ -181,7 +194,41 @@ impl Backend for CpuBackend {
         let op = "conv2d_input_grad";
         g.expect(op, "output gradient", dy.shape(), &g.output_shape())?;
         g.expect(op, "weight", w.shape(), &g.weight_shape())?;
-        let out = conv::input_grad::input_grad(host(dy, op)?, host(w, op)?, g);
+        let out = conv::input_grad::input_grad(host(dy, op)?, host(w, op)?, g, Epilogue::default());
+        Tensor::from_vec(out, g.input_shape())
+    }
+
+    /// Fused: the bias and the activation run on each output tile of the implicit GEMM while
+    /// it is in cache, instead of as two more passes over the output.
+    fn conv2d_fused(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        g: &ConvGeometry,
+        b: Option<&Tensor>,
+        act: Option<UnaryOp>,
+    ) -> Result<Tensor> {
+        g.expect("conv2d", "input", x.shape(), &g.input_shape())?;
+        g.expect("conv2d", "weight", w.shape(), &g.weight_shape())?;
+        let bias = per_channel_bias("conv2d", b, g.out_c)?;
+        let out = conv::conv2d(host(x, "conv2d")?, host(w, "conv2d")?, g, Epilogue { bias, act });
+        Tensor::from_vec(out, g.output_shape())
+    }
+
+    /// Fused as [`CpuBackend::conv2d_fused`] is.
+    fn conv_transpose2d_fused(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        g: &ConvGeometry,
+        b: Option<&Tensor>,
+        act: Option<UnaryOp>,
+    ) -> Result<Tensor> {
+        let op = "conv_transpose2d";
+        g.expect(op, "input", x.shape(), &g.output_shape())?;
+        g.expect(op, "weight", w.shape(), &g.weight_shape())?;
+        let bias = per_channel_bias(op, b, g.in_c)?;
+        let out = conv::input_grad::input_grad(host(x, op)?, host(w, op)?, g, Epilogue { bias, act });
         Tensor::from_vec(out, g.input_shape())
     }
 
@@ -199,13 +246,11 @@ impl Backend for CpuBackend {
         Ok((Tensor::from_vec(mean, [cols])?, Tensor::from_vec(var, [cols])?))
     }
 
-    fn scale_shift(&self, x: &Tensor, scale: &Tensor, shift: &Tensor) -> Result<Tensor> {
+    fn scale_shift(&self, x: &Tensor, scale: &Tensor, shift: &Tensor, act: Option<UnaryOp>) -> Result<Tensor> {
         let cols = per_column("scale_shift", x, &[scale, shift])?;
         let (sv, bv) = (host(scale, "scale_shift")?, host(shift, "scale_shift")?);
-        Tensor::from_vec(
-            norm::scale_shift(host(x, "scale_shift")?, cols, sv, bv),
-            x.shape().clone(),
-        )
+        let y = norm::scale_shift(host(x, "scale_shift")?, cols, sv, bv, act);
+        Tensor::from_vec(y, x.shape().clone())
     }
 
     fn batch_norm_grad(

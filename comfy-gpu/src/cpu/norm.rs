@@ -8,7 +8,9 @@
 //!
 //! Sums run in `f64` over fixed chunks of rows added in order, so the results do not depend on
 //! the thread count.
+use super::elementwise::unary_in_place;
 use super::par::{for_row_chunks, Work};
+use comfy_core::UnaryOp;
 use rayon::prelude::*;
 
 /// Rows per partial sum.
@@ -63,15 +65,18 @@ pub fn stats(x: &[f32], rows: usize, cols: usize) -> (Vec<f32>, Vec<f32>) {
     )
 }
 
-/// `x · scale + shift` per column, with the rounding of a multiply then an add (as the
-/// broadcast `mul` and `add` it replaces).
-pub fn scale_shift(x: &[f32], cols: usize, scale: &[f32], shift: &[f32]) -> Vec<f32> {
+/// `act(x · scale + shift)` per column, with the rounding of a multiply then an add (as the
+/// broadcast `mul` and `add` it replaces), the activation in the same pass.
+pub fn scale_shift(x: &[f32], cols: usize, scale: &[f32], shift: &[f32], act: Option<UnaryOp>) -> Vec<f32> {
     let mut out = vec![0.0f32; x.len()];
     for_row_chunks(&mut out, cols, Work::Light, |first, o| {
         let x = &x[first * cols..][..o.len()];
         for (orow, xrow) in o.chunks_exact_mut(cols).zip(x.chunks_exact(cols)) {
             for (((y, &v), &s), &b) in orow.iter_mut().zip(xrow).zip(scale).zip(shift) {
                 *y = v * s + b;
+            }
+            if let Some(op) = act {
+                unary_in_place(op, orow);
             }
         }
     });

@@ -78,8 +78,8 @@ impl Backend for WgpuBackend {
         self.inner.batch_norm_stats(x)
     }
 
-    fn scale_shift(&self, x: &Tensor, scale: &Tensor, shift: &Tensor) -> Result<Tensor> {
-        self.inner.scale_shift(x, scale, shift)
+    fn scale_shift(&self, x: &Tensor, scale: &Tensor, shift: &Tensor, act: Option<UnaryOp>) -> Result<Tensor> {
+        self.inner.scale_shift(x, scale, shift, act)
     }
 
     fn batch_norm_grad(

@@ -38,8 +38,8 @@ pub(crate) enum Kernel {
     BnSums,
     /// `bn_dx.wgsl`.
     BnDx,
-    /// `scale_shift.wgsl`.
-    ScaleShift,
+    /// `scale_shift.wgsl` with the [`unary_code`] of its activation (255: none).
+    ScaleShift(u32),
     /// `columns.wgsl`.
     Columns,
     /// `transpose.wgsl`.
@@ -134,11 +134,11 @@ impl Kernel {
             Kernel::BnStats => ("bn_stats.wgsl", include_str!("shaders/bn_stats.wgsl"), false, vec![]),
             Kernel::BnSums => ("bn_sums.wgsl", include_str!("shaders/bn_sums.wgsl"), false, vec![]),
             Kernel::BnDx => ("bn_dx.wgsl", include_str!("shaders/bn_dx.wgsl"), false, vec![]),
-            Kernel::ScaleShift => (
+            Kernel::ScaleShift(act) => (
                 "scale_shift.wgsl",
                 include_str!("shaders/scale_shift.wgsl"),
-                false,
-                vec![],
+                true,
+                vec![("ACT", f64::from(act))],
             ),
             Kernel::Columns => ("columns.wgsl", include_str!("shaders/columns.wgsl"), false, vec![]),
             Kernel::Transpose => ("transpose.wgsl", include_str!("shaders/transpose.wgsl"), false, vec![]),
@@ -156,8 +156,8 @@ impl Kernel {
     }
 }
 
-/// `matmul.wgsl`'s `ACT` value for "no activation".
-const NO_ACT: u32 = 255;
+/// `matmul.wgsl`'s and `scale_shift.wgsl`'s `ACT` value for "no activation".
+pub(crate) const NO_ACT: u32 = 255;
 
 fn flag(b: bool) -> f64 {
     if b {

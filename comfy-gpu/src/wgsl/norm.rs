@@ -1,9 +1,9 @@
 //! Batch normalisation's kernels: the per-column statistics, the affine pass, and the two
 //! passes of its backward (per-column sums, then the element-wise input gradient).
 use super::backend::{gpu, Inner};
-use super::kernels::Kernel;
+use super::kernels::{unary_code, Kernel, NO_ACT};
 use super::params::{BnDxParams, RowsColsParams, ScaleShiftParams};
-use comfy_core::{Error, Result, Shape, Tensor};
+use comfy_core::{Error, Result, Shape, Tensor, UnaryOp};
 
 /// Columns per `bn_stats.wgsl` / `bn_sums.wgsl` workgroup.
 const GROUP_COLS: u64 = 16;
@@ -42,17 +42,25 @@ impl Inner {
         Ok((mean, var))
     }
 
-    /// `x · scale + shift` per column.
-    pub(crate) fn scale_shift(&self, x: &Tensor, scale: &Tensor, shift: &Tensor) -> Result<Tensor> {
+    /// `act(x · scale + shift)` per column.
+    pub(crate) fn scale_shift(
+        &self,
+        x: &Tensor,
+        scale: &Tensor,
+        shift: &Tensor,
+        act: Option<UnaryOp>,
+    ) -> Result<Tensor> {
         let (rows, cols) = check_columns("scale_shift", x, &[scale, shift])?;
         let (x, scale, shift) = (self.resident(x)?, self.resident(scale)?, self.resident(shift)?);
         let y = self.alloc(x.shape().clone())?;
         let len = rows * cols;
         if len > 0 {
+            let (code, c) = act.map_or((NO_ACT, 0.0), unary_code);
             let params = ScaleShiftParams {
                 len: len as u32,
                 cols: cols as u32,
-                _pad: [0; 2],
+                c,
+                _pad: 0,
             };
             let buffers = [
                 gpu(&x)?.buffer(),
@@ -60,7 +68,7 @@ impl Inner {
                 gpu(&shift)?.buffer(),
                 gpu(&y)?.buffer(),
             ];
-            self.dispatch(Kernel::ScaleShift, &buffers, &params, self.elementwise_grid(len)?)?;
+            self.dispatch(Kernel::ScaleShift(code), &buffers, &params, self.elementwise_grid(len)?)?;
         }
         Ok(y)
     }

@@ -164,7 +164,9 @@ pub(crate) struct RowsColsParams {
 pub(crate) struct ScaleShiftParams {
     pub len: u32,
     pub cols: u32,
-    pub _pad: [u32; 2],
+    /// The activation's constant.
+    pub c: f32,
+    pub _pad: u32,
 }
 
 /// `transpose.wgsl` `Params`.

@@ -15,10 +15,11 @@
 //!   output gradient (a generator's first layer, a discriminator's last), where almost every
 //!   phase tap falls outside.
 use super::patches::{Patches, Taps};
-use super::{on_pool, parallel, thin, weights, written};
+use super::{finish, on_pool, parallel, thin, weights, written};
 use crate::cpu::blocked::{self, Problem};
 use crate::cpu::matmul::{self, Epilogue, Product};
 use crate::cpu::pack::Operand;
+use crate::cpu::par::{for_row_chunks, Work};
 use crate::cpu::source::Source;
 use comfy_core::{ConvGeometry, Phase};
 use rayon::prelude::*;
@@ -57,16 +58,21 @@ pub fn method(g: &ConvGeometry) -> Method {
     }
 }
 
-/// `dx` of `conv2d` from `dy` and `w`: `[N·H·W, Cin]` values, NHWC.
-pub fn input_grad(dy: &[f32], w: &[f32], g: &ConvGeometry) -> Vec<f32> {
+/// `epi(dx)` of `conv2d` from `dy` and `w`: `[N·H·W, Cin]` values, NHWC (a transposed
+/// convolution with its bias and activation when `epi` has them).
+pub fn input_grad(dy: &[f32], w: &[f32], g: &ConvGeometry, epi: Epilogue<'_>) -> Vec<f32> {
     let par = parallel(g.macs());
     on_pool(par, || match method(g) {
-        Method::Phases => by_phases(dy, w, g, par),
-        Method::Col2im => by_col2im(dy, w, g, par),
+        Method::Phases => by_phases(dy, w, g, epi, par),
+        Method::Col2im => {
+            let mut dx = by_col2im(dy, w, g, par);
+            finish(&mut dx, g.in_c, epi, par);
+            dx
+        }
     })
 }
 
-fn by_phases(dy: &[f32], w: &[f32], g: &ConvGeometry, par: bool) -> Vec<f32> {
+fn by_phases(dy: &[f32], w: &[f32], g: &ConvGeometry, epi: Epilogue<'_>, par: bool) -> Vec<f32> {
     let wt = weights::tap_major(w, g, par);
     let phases = phases(g);
     let [sy, sx] = g.spec.stride;
@@ -75,7 +81,9 @@ fn by_phases(dy: &[f32], w: &[f32], g: &ConvGeometry, par: bool) -> Vec<f32> {
         .iter()
         .map(|(py, px)| weights::phase_matrix(&wt, g, py, px))
         .collect();
-    written(g.in_pixels() * cin, |dx| {
+    // The classes the blocked product does not finish with the epilogue itself.
+    let mut unfinished = false;
+    let mut dx = written(g.in_pixels() * cin, |dx| {
         // Deal the pixels' rows out to their classes, in pixel order within each.
         let mut rows: Vec<Vec<&mut [MaybeUninit<f32>]>> = phases.iter().map(|_| Vec::new()).collect();
         for (i, row) in dx.chunks_mut(cin).enumerate() {
@@ -93,11 +101,13 @@ fn by_phases(dy: &[f32], w: &[f32], g: &ConvGeometry, par: bool) -> Vec<f32> {
                 rows.into_iter().flatten().for_each(|v| {
                     v.write(0.0);
                 });
+                unfinished = true;
                 continue;
             }
             let patches = phase_patches(dy, g, py, px);
             if cin == 1 {
                 thin::patch_gemv(&patches, mat, rows, par);
+                unfinished = true;
                 continue;
             }
             problems.push(Problem {
@@ -105,11 +115,36 @@ fn by_phases(dy: &[f32], w: &[f32], g: &ConvGeometry, par: bool) -> Vec<f32> {
                 b: Source::Dense(Operand::b(mat, k, cin, false)),
                 k,
                 rows,
-                epi: Epilogue::default(),
+                epi,
             });
         }
         blocked::run(problems, par);
-    })
+    });
+    if unfinished && !epi.is_empty() {
+        finish_unfinished(&mut dx, g, epi, par);
+    }
+    dx
+}
+
+/// The epilogue on the pixels of the classes the blocked product did not finish (no taps, or
+/// one input channel), which the others already have.
+fn finish_unfinished(dx: &mut [f32], g: &ConvGeometry, epi: Epilogue<'_>, par: bool) {
+    let [sy, sx] = g.spec.stride;
+    let done = |ry: usize, rx: usize| {
+        let (py, px) = (g.phase(0, ry), g.phase(1, rx));
+        py.taps * px.taps > 0 && g.in_c > 1
+    };
+    let (cin, (h, w)) = (g.in_c, (g.in_h, g.in_w));
+    let work = if par { Work::Light } else { Work::Never };
+    for_row_chunks(dx, cin, work, |first, rows| {
+        for (i, row) in rows.chunks_mut(cin).enumerate() {
+            let p = first + i;
+            let (ih, iw) = ((p / w) % h, p % w);
+            if !done(ih % sy, iw % sx) {
+                epi.apply(row, 0);
+            }
+        }
+    });
 }
 
 /// The output gradient's patches that one residue class reads.

@@ -18,6 +18,7 @@ mod weights;
 use super::blocked::{self, Problem};
 use super::matmul::{par_min_macs, Epilogue};
 use super::pack::Operand;
+use super::par::{for_row_chunks, Work};
 use super::source::Source;
 use comfy_core::ConvGeometry;
 use patches::{Patches, Taps};
@@ -68,14 +69,27 @@ fn written(len: usize, fill: impl FnOnce(&mut [MaybeUninit<f32>])) -> Vec<f32> {
     out
 }
 
-/// `conv2d(x, w)`: `[N·OH·OW, Cout]` values, NHWC.
-pub fn conv2d(x: &[f32], w: &[f32], g: &ConvGeometry) -> Vec<f32> {
+/// `epi` on every `n`-wide row of `out` (for the results that the blocked product's own
+/// epilogue did not cover).
+pub(crate) fn finish(out: &mut [f32], n: usize, epi: Epilogue<'_>, par: bool) {
+    if epi.is_empty() || n == 0 {
+        return;
+    }
+    let work = if par { Work::Light } else { Work::Never };
+    for_row_chunks(out, n, work, |_, rows| {
+        rows.chunks_mut(n).for_each(|row| epi.apply(row, 0))
+    });
+}
+
+/// `epi(conv2d(x, w))`: `[N·OH·OW, Cout]` values, NHWC, the bias and activation applied to
+/// each tile of the product while it is in cache.
+pub fn conv2d(x: &[f32], w: &[f32], g: &ConvGeometry, epi: Epilogue<'_>) -> Vec<f32> {
     let par = parallel(g.macs());
     on_pool(par, || {
         let wt = weights::tap_major(w, g, par);
         let patches = forward_patches(x, g);
         let (m, k, n) = (g.out_pixels(), g.patch_len(), g.out_c);
-        written(m * n, |out| {
+        let mut y = written(m * n, |out| {
             let rows: Vec<&mut [MaybeUninit<f32>]> = out.chunks_mut(n).collect();
             if n == 1 {
                 thin::patch_gemv(&patches, &wt, rows, par);
@@ -86,10 +100,14 @@ pub fn conv2d(x: &[f32], w: &[f32], g: &ConvGeometry) -> Vec<f32> {
                 b: Source::Dense(Operand::b(&wt, k, n, true)),
                 k,
                 rows,
-                epi: Epilogue::default(),
+                epi,
             };
             blocked::run(vec![problem], par);
-        })
+        });
+        if n == 1 {
+            finish(&mut y, n, epi, par);
+        }
+        y
     })
 }
 

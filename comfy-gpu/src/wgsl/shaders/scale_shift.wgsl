@@ -1,10 +1,13 @@
-// y = x · scale[j] + shift[j] element by element over a rows × cols matrix (batch
-// normalisation's affine pass, one scale and shift per column).
+// y = act(x · scale[j] + shift[j]) element by element over a rows × cols matrix (batch
+// normalisation's affine pass, one scale and shift per column, then the activation ACT of
+// unary_fn.wgsl; 255 for none).
+override ACT: u32 = 255u;
+
 struct Params {
     len: u32,
     cols: u32,
+    c: f32,
     _pad0: u32,
-    _pad1: u32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -24,5 +27,9 @@ fn main(
         return;
     }
     let j = i % p.cols;
-    y[i] = x[i] * scale[j] + shift[j];
+    var v = x[i] * scale[j] + shift[j];
+    if (ACT != 255u) {
+        v = unary_apply(ACT, v, p.c);
+    }
+    y[i] = v;
 }
