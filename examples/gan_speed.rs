@@ -3,8 +3,18 @@
 //!
 //! ```sh
 //! cargo run --release --example gan_speed -- [--batch 64 256] [--steps 300] [--warmup 30] [--device cpu|gpu|auto]
+//!     [--model mlp|dcgan] [--profile]
 //! ```
 //! Prints one JSON line per batch size: median step time, steps/s, images/s.
+//!
+//! `--model dcgan` times the issue-14 DCGAN step of `benches/support/dcgan.rs` (layer lists on
+//! the tape, DCGAN init, Adam; the PyTorch twin is `benches/torch_dcgan_bench.py`) on batches
+//! of the bundled MNIST; `--profile` then also prints where its time went, per primitive.
+#[path = "../benches/support/dcgan.rs"]
+mod dcgan;
+#[path = "../benches/support/timing.rs"]
+mod timing;
+
 use comfy::gpu::{select, DeviceChoice};
 use comfy::nodes::dataset::{bundled_mnist_dir, load_mnist, DataLoader, LoaderConfig, PixelScale, Split};
 use comfy::nodes::gan::{default_discriminator, default_generator, GanTrainConfig, Network};
@@ -14,6 +24,7 @@ use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut batches, mut steps, mut warmup, mut device) = (vec![64usize, 256], 300usize, 30usize, DeviceChoice::Cpu);
+    let (mut model, mut profile) = (String::from("mlp"), false);
     let mut args = std::env::args().skip(1).peekable();
     while let Some(flag) = args.next() {
         match flag.as_str() {
@@ -26,11 +37,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--steps" => steps = args.next().ok_or("--steps needs a value")?.parse()?,
             "--warmup" => warmup = args.next().ok_or("--warmup needs a value")?.parse()?,
             "--device" => device = args.next().ok_or("--device needs a value")?.parse::<DeviceChoice>()?,
+            "--model" => model = args.next().ok_or("--model needs a value (mlp or dcgan)")?,
+            "--profile" => profile = true,
             _ => return Err(format!("unknown flag {flag}").into()),
         }
     }
     let backend = select(device)?;
     let data = Arc::new(load_mnist(&bundled_mnist_dir(), Split::Train)?);
+    match model.as_str() {
+        "mlp" => {}
+        "dcgan" => return dcgan_speed(backend, data, &batches, (steps, warmup), profile),
+        other => return Err(format!("unknown model {other} (mlp or dcgan)").into()),
+    }
     for batch in batches {
         let config = LoaderConfig {
             batch_size: batch,
@@ -74,6 +92,79 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             1.0 / median,
             batch as f64 / median
         );
+    }
+    Ok(())
+}
+
+/// `--model dcgan`: the layer-list DCGAN step, timed as the MLP's is; with `profile`, the time
+/// per primitive over the timed steps too (through a clock around the backend).
+fn dcgan_speed(
+    backend: Arc<dyn comfy::core::Backend>,
+    data: Arc<comfy::nodes::dataset::ImageDataset>,
+    batches: &[usize],
+    (steps, warmup): (usize, usize),
+    profile: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let timed = Arc::new(timing::Timed::new(backend.clone()));
+    let be: Arc<dyn comfy::core::Backend> = if profile { timed.clone() } else { backend.clone() };
+    for &batch in batches {
+        let config = LoaderConfig {
+            batch_size: batch,
+            shuffle: true,
+            seed: 0,
+            drop_last: true,
+            scale: PixelScale::MinusOneToOne,
+        };
+        let loader = DataLoader::new(data.clone(), config)?;
+        let mut gan = dcgan::Dcgan::new(be.clone(), comfy::core::nn::DcganConfig::default(), batch, 0)?;
+        let mut times = Vec::with_capacity(steps);
+        let mut step = 0;
+        'outer: for epoch in 0.. {
+            for b in loader.epoch(epoch) {
+                if step == warmup {
+                    timed.take();
+                }
+                let t0 = Instant::now();
+                gan.step(&b.images)?;
+                be.synchronize()?;
+                if step >= warmup {
+                    times.push(t0.elapsed().as_secs_f64());
+                }
+                step += 1;
+                if times.len() == steps {
+                    break 'outer;
+                }
+            }
+        }
+        let total: f64 = times.iter().sum();
+        times.sort_by(f64::total_cmp);
+        let median = times[times.len() / 2];
+        println!(
+            "{{\"impl\": \"comfy\", \"model\": \"dcgan\", \"backend\": \"{}\", \"threads\": {}, \"batch\": {batch}, \"median_step_ms\": {:.3}, \"steps_per_s\": {:.2}, \"images_per_s\": {:.0}}}",
+            backend.name(),
+            rayon::current_num_threads(),
+            median * 1e3,
+            1.0 / median,
+            batch as f64 / median
+        );
+        if profile {
+            let mut rows = timed.take();
+            rows.sort_by_key(|r| std::cmp::Reverse(r.1));
+            let per_step = |d: std::time::Duration| d.as_secs_f64() * 1e3 / steps as f64;
+            let counted: f64 = rows.iter().map(|r| per_step(r.1)).sum();
+            eprintln!(
+                "batch {batch}: {:.2} ms per step in primitives of {:.2} ms per step",
+                counted,
+                total * 1e3 / steps as f64
+            );
+            for (name, d, calls) in rows {
+                eprintln!(
+                    "  {name:<24} {:>8.3} ms/step  {:>5} calls/step",
+                    per_step(d),
+                    calls / steps as u64
+                );
+            }
+        }
     }
     Ok(())
 }

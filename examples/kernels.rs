@@ -5,6 +5,8 @@
 //! cargo run --release --example kernels -- --json    # one JSON object per line
 //! cargo run --release --example kernels -- --quick   # fewer shapes and samples
 //! cargo run --release --example kernels -- --gan     # also: one whole GAN training step
+//! cargo run --release --example kernels -- --only conv [--batch 64] [--rounds 2]
+//!                                                    # the DCGAN's convolutions beside PyTorch's
 //! ```
 //! Other flags: `--gpu-max N` (largest dimension timed on the wgpu backend; default 256 on a
 //! software adapter, unlimited on hardware), `--slow-max N` (largest `m·k·n` timed on the naive
@@ -26,6 +28,17 @@
 //! their samples in turn (one of each, then the next) so that load from elsewhere on the
 //! machine falls on all three alike; JSON lines carry `op`, `backend`, `m`,
 //! `k`, `n`, `gflops`, `ms` and `group` (GAN steps: `op` = `gan_step`, `batch`, `ms`).
+//!
+//! Convolutions (`--conv`, or `--only conv` for them alone): each layer of the MNIST DCGAN of
+//! issue 14 (G: ConvT 100→256 k4, 256→128 k3 s2 p1, 128→64 k4 s2 p1, 64→1 k4 s2 p1; D: Conv
+//! 1→64, 64→128, 128→256 k4 s2 p1, 256→1 k3) at `--batch N` (default 64), its forward pass and
+//! both gradients on the `cpu` backend, then the same on PyTorch's CPU convolutions
+//! (`benches/torch_conv.py`, run by `--torch PYTHON`, default `.venv-torch/bin/python` here or
+//! one folder up, else `python3`; `--no-torch` skips it) right after, on the same number of
+//! threads; `--rounds R` alternates the two R times. JSON lines carry `op` = `conv`, `layer`,
+//! `pass`, `backend`, `batch`, `gflops`, `ms`, `round`. `--layers G1,D2` times only those.
+#[path = "../benches/support/conv.rs"]
+mod conv;
 #[path = "../benches/support/gan.rs"]
 mod gan;
 #[path = "../benches/support/matmul.rs"]
@@ -52,6 +65,12 @@ struct Options {
     square: Option<Vec<usize>>,
     backends: Option<Vec<String>>,
     check: bool,
+    conv: bool,
+    batch: usize,
+    rounds: usize,
+    torch: Option<String>,
+    no_torch: bool,
+    layers: Option<Vec<String>>,
 }
 
 impl Options {
@@ -75,6 +94,12 @@ fn parse_args() -> Result<Options, String> {
         square: None,
         backends: None,
         check: false,
+        conv: false,
+        batch: 64,
+        rounds: 1,
+        torch: None,
+        no_torch: false,
+        layers: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -85,6 +110,12 @@ fn parse_args() -> Result<Options, String> {
             "--gan" => o.gan = true,
             "--best" => o.best = true,
             "--check" => o.check = true,
+            "--conv" => o.conv = true,
+            "--no-torch" => o.no_torch = true,
+            "--batch" => o.batch = number(&value("--batch")?)?,
+            "--rounds" => o.rounds = number(&value("--rounds")?)?,
+            "--torch" => o.torch = Some(value("--torch")?),
+            "--layers" => o.layers = Some(value("--layers")?.split(',').map(str::to_owned).collect()),
             "--square" => {
                 let list = value("--square")?;
                 o.square = Some(list.split(',').map(number).collect::<Result<_, _>>()?);
@@ -308,7 +339,12 @@ const COLUMNS: [&str; 6] = ["naive", "reference", "cpu", "ndarray", "gemm", "wgp
 
 fn main() -> Result<(), Error> {
     let o = parse_args()?;
-    let gpu = if o.wants("wgpu") { open_gpu(&o) } else { None };
+    let conv_only = o.only.as_deref() == Some("conv");
+    let gpu = if o.wants("wgpu") && !conv_only {
+        open_gpu(&o)
+    } else {
+        None
+    };
     let mut cases = match &o.square {
         Some(sizes) => square_sizes(sizes),
         None => square_cases(o.quick),
@@ -317,6 +353,9 @@ fn main() -> Result<(), Error> {
     cases.extend(gan_cases(256, "gan256"));
     cases.retain(|c| o.only.as_deref().is_none_or(|g| g == c.group));
     warm_up(gpu.as_ref());
+    if conv_only {
+        return conv_rows(&o);
+    }
     if !o.json {
         print_header(gpu.as_ref(), o.best);
     }
@@ -347,6 +386,96 @@ fn main() -> Result<(), Error> {
     }
     if o.gan {
         gan_steps(&o, gpu.as_ref())?;
+    }
+    if o.conv {
+        conv_rows(&o)?;
+    }
+    Ok(())
+}
+
+/// The DCGAN's convolutions on the `cpu` backend, then PyTorch's, `--rounds` times.
+fn conv_rows(o: &Options) -> Result<(), Error> {
+    let cpu = CpuBackend::new();
+    let batch = o.batch;
+    let (samples, sample_ms) = if o.quick { (3, 10.0) } else { (7, 40.0) };
+    let (samples, sample_ms) = (o.samples.unwrap_or(samples), o.sample_ms.unwrap_or(sample_ms));
+    let python = conv::torch_python(o.torch.as_deref());
+    for round in 1..=o.rounds.max(1) {
+        let mut ours = Vec::new();
+        let wanted = |l: &conv::Layer| o.layers.as_ref().is_none_or(|ls| ls.iter().any(|n| n == l.name));
+        for layer in conv::DCGAN.iter().filter(|l| wanted(l)) {
+            let ops = conv::Operands::new(&cpu, layer, batch)?;
+            for pass in conv::OPS {
+                let mut failed = None;
+                let secs = time(
+                    || {
+                        if let Err(e) = ops.run(&cpu, pass) {
+                            failed = Some(e);
+                        }
+                    },
+                    o,
+                );
+                if let Some(e) = failed {
+                    return Err(e.into());
+                }
+                ours.push((layer, pass, secs * 1e3));
+            }
+        }
+        let torch = if o.no_torch {
+            Err("--no-torch".to_string())
+        } else {
+            conv::torch_figures(&python, batch, samples, sample_ms, o.best)
+        };
+        if let Err(e) = &torch {
+            eprintln!("torch column skipped: {e}");
+        }
+        let torch = torch.unwrap_or_default();
+        let torch_ms = |l: &str, p: &str| torch.iter().find(|t| t.layer == l && t.op == p).map(|t| t.ms);
+        if !o.json {
+            let method = |l: &conv::Layer| comfy::gpu::cpu::conv_input_grad_method(&l.geometry(batch));
+            println!("-- DCGAN convolutions, batch {batch}, round {round} (GFLOP/s; cpu, then torch right after)");
+            println!(
+                "{:<4} {:<12} {:>9} {:>10} {:>10} {:>9}",
+                "layer", "pass", "MFLOP", "cpu", "torch", "cpu/torch"
+            );
+            for &(l, p, ms) in &ours {
+                let mflop = l.flops(batch) / 1e6;
+                let t = torch_ms(l.name, p);
+                let tg = t.map_or("-".into(), |t| format!("{:.1}", mflop / t));
+                let ratio = t.map_or("-".into(), |t| format!("{:.2}", t / ms));
+                // The primitive that is the convolution's input gradient: say which way it ran.
+                let grad_primitive = if l.transposed {
+                    p == "forward"
+                } else {
+                    p == "input_grad"
+                };
+                let note = if grad_primitive {
+                    format!(" ({})", method(l))
+                } else {
+                    String::new()
+                };
+                println!(
+                    "{:<4} {:<12} {mflop:>9.1} {:>10.1} {tg:>10} {ratio:>9}{note}",
+                    l.name,
+                    p,
+                    mflop / ms
+                );
+            }
+            let sum: f64 = ours.iter().map(|r| r.2).sum();
+            let tsum: Option<f64> = ours.iter().map(|&(l, p, _)| torch_ms(l.name, p)).sum();
+            let tsum = tsum.map_or("-".into(), |t| format!("{t:.2} ms (cpu/torch speed {:.2})", t / sum));
+            println!("   all {} primitives: cpu {sum:.2} ms, torch {tsum}", ours.len());
+        } else {
+            for &(l, p, ms) in &ours {
+                let mut rows = vec![("cpu", ms)];
+                rows.extend(torch_ms(l.name, p).map(|t| ("torch", t)));
+                for (backend, ms) in rows {
+                    let v = serde_json::json!({"op": "conv", "layer": l.name, "pass": p, "backend": backend, "batch": batch,
+                        "gflops": (l.flops(batch) / ms / 1e4).round() / 100.0, "ms": (ms * 1e4).round() / 1e4, "round": round});
+                    println!("{v}");
+                }
+            }
+        }
     }
     Ok(())
 }

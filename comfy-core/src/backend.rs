@@ -3,152 +3,23 @@
 //! The tape and the optimizers only ever call these primitives with tensors the backend made,
 //! so a device backend can keep every tensor resident for a whole training step. Data comes
 //! back to the host only through [`Backend::to_host`].
+use crate::conv::ConvGeometry;
 use crate::error::Result;
 use crate::shape::Shape;
 use crate::tensor::Tensor;
 use std::fmt;
 
-/// Element-wise functions of one tensor, with their derivative rules.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum UnaryOp {
-    /// `-x`
-    Neg,
-    /// `max(x, 0)`
-    Relu,
-    /// `x` if `x > 0`, else `slope * x`
-    LeakyRelu(f32),
-    /// `1 / (1 + e^-x)`
-    Sigmoid,
-    /// `tanh(x)`
-    Tanh,
-    /// `e^x`
-    Exp,
-    /// `ln x`
-    Log,
-    /// `x + c`
-    AddScalar(f32),
-    /// `x * c`
-    MulScalar(f32),
-}
+pub use crate::elementwise::{bce_with_logits, sigmoid, BinaryOp, UnaryOp};
 
-impl UnaryOp {
-    /// The function at one point.
-    #[inline]
-    pub fn apply(self, x: f32) -> f32 {
-        match self {
-            UnaryOp::Neg => -x,
-            UnaryOp::Relu => x.max(0.0),
-            UnaryOp::LeakyRelu(s) => {
-                if x > 0.0 {
-                    x
-                } else {
-                    s * x
-                }
-            }
-            UnaryOp::Sigmoid => sigmoid(x),
-            UnaryOp::Tanh => x.tanh(),
-            UnaryOp::Exp => x.exp(),
-            UnaryOp::Log => x.ln(),
-            UnaryOp::AddScalar(c) => x + c,
-            UnaryOp::MulScalar(c) => x * c,
-        }
-    }
-
-    /// `dL/dx` from the input `x`, the output `y = f(x)` and the upstream gradient `dy`.
-    #[inline]
-    pub fn grad(self, x: f32, y: f32, dy: f32) -> f32 {
-        match self {
-            UnaryOp::Neg => -dy,
-            // d relu/dx = 1 where x > 0, else 0.
-            UnaryOp::Relu => {
-                if x > 0.0 {
-                    dy
-                } else {
-                    0.0
-                }
-            }
-            UnaryOp::LeakyRelu(s) => {
-                if x > 0.0 {
-                    dy
-                } else {
-                    s * dy
-                }
-            }
-            // d sigmoid/dx = y (1 - y)
-            UnaryOp::Sigmoid => dy * y * (1.0 - y),
-            // d tanh/dx = 1 - y²
-            UnaryOp::Tanh => dy * (1.0 - y * y),
-            // d e^x/dx = e^x = y
-            UnaryOp::Exp => dy * y,
-            // d ln x/dx = 1/x
-            UnaryOp::Log => dy / x,
-            UnaryOp::AddScalar(_) => dy,
-            UnaryOp::MulScalar(c) => dy * c,
-        }
-    }
-
-    /// True when the derivative can be computed from the output alone, so that a fused
-    /// `linear` needs to keep only its output (relu family with a positive slope, sigmoid, tanh).
-    pub fn grad_from_output(self) -> bool {
-        match self {
-            UnaryOp::Relu | UnaryOp::Sigmoid | UnaryOp::Tanh => true,
-            UnaryOp::LeakyRelu(s) => s > 0.0,
-            _ => false,
-        }
-    }
-}
-
-/// A numerically stable logistic function.
-#[inline]
-pub fn sigmoid(x: f32) -> f32 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
-    }
-}
-
-/// Binary cross-entropy of a logit `x` against a target `t`, computed without overflow:
-/// `max(x, 0) - x t + ln(1 + e^-|x|)`.
-#[inline]
-pub fn bce_with_logits(x: f32, t: f32) -> f32 {
-    x.max(0.0) - x * t + (-x.abs()).exp().ln_1p()
-}
-
-/// Element-wise functions of two tensors (see [`crate::BinaryLayout`] for broadcasting).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum BinaryOp {
-    /// `a + b`
-    Add,
-    /// `a - b`
-    Sub,
-    /// `a * b`
-    Mul,
-    /// `a / b`
-    Div,
-}
-
-impl BinaryOp {
-    /// The function at one point.
-    #[inline]
-    pub fn apply(self, a: f32, b: f32) -> f32 {
-        match self {
-            BinaryOp::Add => a + b,
-            BinaryOp::Sub => a - b,
-            BinaryOp::Mul => a * b,
-            BinaryOp::Div => a / b,
-        }
-    }
-
-    /// Name used in error messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            BinaryOp::Add => "add",
-            BinaryOp::Sub => "sub",
-            BinaryOp::Mul => "mul",
-            BinaryOp::Div => "div",
-        }
+/// `act(y + b)` through the primitives (`b` broadcast along the rows).
+fn bias_act<B: Backend + ?Sized>(be: &B, y: Tensor, b: Option<&Tensor>, act: Option<UnaryOp>) -> Result<Tensor> {
+    let y = match b {
+        Some(b) => be.binary(BinaryOp::Add, &y, b)?,
+        None => y,
+    };
+    match act {
+        Some(op) => be.unary(op, &y),
+        None => Ok(y),
     }
 }
 
@@ -273,6 +144,104 @@ pub trait Backend: Send + Sync + fmt::Debug {
 
     /// One SGD update, in place on `param` and the velocity buffer.
     fn sgd_step(&self, param: &mut Tensor, grad: &Tensor, velocity: &mut Tensor, h: &SgdStep) -> Result<()>;
+
+    /// 2-D convolution of NHWC images: `x` `[N, H, W, Cin]` and PyTorch's weight
+    /// `[Cout, Cin, kh, kw]` give `[N, OH, OW, Cout]`, sized as `g` says (see [`ConvGeometry`]).
+    fn conv2d(&self, x: &Tensor, w: &Tensor, g: &ConvGeometry) -> Result<Tensor>;
+
+    /// `dL/dx` of [`Backend::conv2d`] from `dy` `[N, OH, OW, Cout]`: `[N, H, W, Cin]`. This is
+    /// also the forward pass of the transposed convolution that `g` describes.
+    fn conv2d_input_grad(&self, dy: &Tensor, w: &Tensor, g: &ConvGeometry) -> Result<Tensor>;
+
+    /// `dL/dw` of [`Backend::conv2d`] from `x` and `dy`: `[Cout, Cin, kh, kw]`, each value summed
+    /// over the batch's pixels in an order fixed by the shapes.
+    fn conv2d_weight_grad(&self, x: &Tensor, dy: &Tensor, g: &ConvGeometry) -> Result<Tensor>;
+
+    /// Per-column mean and biased variance of the matrix view `[rows, C]`, each `[C]`: batch
+    /// normalisation's statistics of an NHWC activation. The default composes reductions.
+    fn batch_norm_stats(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
+        let (rows, cols) = x.shape().rows_cols();
+        let inv = UnaryOp::MulScalar(1.0 / rows.max(1) as f32);
+        let mean = self.unary(inv, &self.reduce(ReduceOp::Sum, x, Axis::Rows)?)?;
+        let centred = self.binary(BinaryOp::Sub, x, &mean)?;
+        let squares = self.binary(BinaryOp::Mul, &centred, &centred)?;
+        let var = self.unary(inv, &self.reduce(ReduceOp::Sum, &squares, Axis::Rows)?)?;
+        Ok((mean.reshape([cols])?, var.reshape([cols])?))
+    }
+
+    /// `act(x · scale + shift)` with one `scale` and `shift` per column (`[C]` each): batch
+    /// normalisation's affine pass and the activation after it. The default is a broadcast
+    /// multiply, add, then the activation.
+    fn scale_shift(&self, x: &Tensor, scale: &Tensor, shift: &Tensor, act: Option<UnaryOp>) -> Result<Tensor> {
+        let y = self.binary(BinaryOp::Mul, x, scale)?;
+        let y = self.binary(BinaryOp::Add, &y, shift)?;
+        act.map_or(Ok(y.clone()), |op| self.unary(op, &y))
+    }
+
+    /// `act(conv2d(x, w) + b)` (`b` one value per output channel). Backends may fuse the bias
+    /// and the activation into the product; the default composes the primitives.
+    fn conv2d_fused(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        g: &ConvGeometry,
+        b: Option<&Tensor>,
+        act: Option<UnaryOp>,
+    ) -> Result<Tensor> {
+        let y = self.conv2d(x, w, g)?;
+        bias_act(self, y, b, act)
+    }
+
+    /// `act(conv_transpose2d(x, w) + b)`: the input gradient of the convolution `g` describes,
+    /// then a bias per output channel and the activation. The default composes the primitives.
+    fn conv_transpose2d_fused(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        g: &ConvGeometry,
+        b: Option<&Tensor>,
+        act: Option<UnaryOp>,
+    ) -> Result<Tensor> {
+        let y = self.conv2d_input_grad(x, w, g)?;
+        bias_act(self, y, b, act)
+    }
+
+    /// The backward pass of training-mode batch normalisation `y = γ x̂ + β`,
+    /// `x̂ = (x − mean) · invstd` with the batch's own statistics: `(dx, dγ, dβ)` with
+    /// `dβ = Σ dy`, `dγ = Σ dy x̂` and `dx = γ invstd (dy − dβ/R − x̂ dγ/R)` over the `R` rows.
+    /// The default composes reductions and broadcasts.
+    fn batch_norm_grad(
+        &self,
+        x: &Tensor,
+        dy: &Tensor,
+        mean: &Tensor,
+        invstd: &Tensor,
+        gamma: &Tensor,
+    ) -> Result<(Tensor, Tensor, Tensor)> {
+        let (rows, cols) = x.shape().rows_cols();
+        let xhat = self.binary(BinaryOp::Mul, &self.binary(BinaryOp::Sub, x, mean)?, invstd)?;
+        let dbeta = self.reduce(ReduceOp::Sum, dy, Axis::Rows)?.reshape([cols])?;
+        let dgamma = self
+            .reduce(ReduceOp::Sum, &self.binary(BinaryOp::Mul, dy, &xhat)?, Axis::Rows)?
+            .reshape([cols])?;
+        let inv_r = UnaryOp::MulScalar(1.0 / rows.max(1) as f32);
+        let centred = self.binary(BinaryOp::Sub, dy, &self.unary(inv_r, &dbeta)?)?;
+        let along = self.binary(BinaryOp::Mul, &xhat, &self.unary(inv_r, &dgamma)?)?;
+        let scale = self.binary(BinaryOp::Mul, gamma, invstd)?;
+        let dx = self.binary(BinaryOp::Mul, &self.binary(BinaryOp::Sub, &centred, &along)?, &scale)?;
+        Ok((dx.reshape(x.shape().clone())?, dgamma, dbeta))
+    }
+
+    /// Joins tensors with equal row counts side by side, along the columns of the matrix view
+    /// (the channels of NHWC images). Parts with the same leading dimensions keep them.
+    fn concat_cols(&self, parts: &[&Tensor]) -> Result<Tensor>;
+
+    /// Columns `start .. start + len` of the matrix view (a range of channels).
+    fn slice_cols(&self, x: &Tensor, start: usize, len: usize) -> Result<Tensor>;
+
+    /// `x` seen as `batch` matrices of `rows × cols`, each transposed: `[batch, cols, rows]`.
+    /// Between NHWC (`[N, H·W, C]`) and PyTorch's NCHW order (`[N, C, H·W]`).
+    fn transpose_batched(&self, x: &Tensor, batch: usize, rows: usize, cols: usize) -> Result<Tensor>;
 
     /// `act(x · wᵀ + b)`: a linear layer with PyTorch's `[out, in]` weight layout. Backends may
     /// fuse it; the default composes the primitives.

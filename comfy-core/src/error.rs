@@ -49,6 +49,30 @@ pub enum Error {
         /// What went wrong.
         msg: String,
     },
+    /// A convolution whose input, weight and settings do not fit together (a kernel larger than
+    /// the padded image, a zero stride, channel counts that differ from the weight's…).
+    #[error("{op}: input {input} and weight {weight}: {reason}")]
+    BadConvolution {
+        /// The operation that was attempted.
+        op: &'static str,
+        /// Shape of the input (NHWC for images).
+        input: Shape,
+        /// Shape of the weight (PyTorch's layout).
+        weight: Shape,
+        /// What does not fit.
+        reason: String,
+    },
+    /// A layer of a layer list that cannot take what the layer before it gives, or whose
+    /// parameters do not fit it.
+    #[error("layer {index} ({layer}): {source}")]
+    Layer {
+        /// Position in the list.
+        index: usize,
+        /// What the layer is, e.g. `Conv2d(64 → 128, k4, s2, p1)`.
+        layer: String,
+        /// What went wrong.
+        source: Box<Error>,
+    },
     /// A parameter name that the store does not hold.
     #[error("unknown parameter `{0}`")]
     UnknownParameter(String),

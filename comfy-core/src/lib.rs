@@ -26,7 +26,10 @@ extern crate self as comfy_core;
 
 pub mod atomic;
 mod backend;
+mod columns;
 mod context;
+mod conv;
+mod elementwise;
 mod error;
 mod event;
 mod files;
@@ -38,16 +41,19 @@ mod node;
 mod node_error;
 mod node_id;
 mod op;
+mod op_nn;
 pub mod optim;
 mod params;
 mod port;
 pub mod random;
 mod reference;
+mod reference_conv;
 mod registry;
 mod schema;
 mod schema_json;
 mod shape;
 mod tape;
+mod tape_nn;
 mod tensor;
 pub mod testing;
 pub mod typed;
@@ -55,6 +61,7 @@ mod value;
 mod workflow;
 
 pub use backend::{bce_with_logits, sigmoid, AdamStep, Axis, Backend, BinaryOp, ReduceOp, SgdStep, UnaryOp};
+pub use conv::{ConvGeometry, ConvSpec, Phase};
 pub use error::{Error, Result};
 pub use nn::{Activation, Init, Mlp};
 pub use optim::{Adam, AdamState, Optimizer, Sgd};
@@ -62,6 +69,7 @@ pub use params::{BoundParams, NamedGrads, ParamStore};
 pub use reference::ReferenceBackend;
 pub use shape::{matmul_dims, BinaryLayout, Broadcast, Shape};
 pub use tape::{Gradients, Tape, Var};
+pub use tape_nn::BatchStats;
 pub use tensor::{DeviceStorage, Storage, Tensor};
 
 /// Derives [`NodeInputs`] for a struct: each field is an input port named after it, typed by
@@ -94,5 +102,11 @@ pub use workflow::{InputProblem, WorkflowError, MAX_INPUTS_PER_NODE, MAX_NESTING
 
 /// Helpers for backends that work on host memory (shared by the reference and rayon backends).
 pub mod host {
-    pub use crate::reference::{concat_shape, host, host_mut, same_size, slice_shape};
+    pub use crate::columns::{
+        concat_cols_host, concat_cols_shape, slice_cols_host, slice_cols_shape, transpose_host, transpose_into,
+        transpose_shape,
+    };
+    pub use crate::reference::{
+        concat_shape, host, host_concat_cols, host_mut, host_slice_cols, host_transpose, same_size, slice_shape,
+    };
 }

@@ -1,6 +1,7 @@
 //! The recorded operations: each one's forward (a backend call) beside its backward rule.
 use crate::backend::{Axis, Backend, BinaryOp, ReduceOp, UnaryOp};
 use crate::error::Result;
+use crate::op_nn;
 use crate::shape::{BinaryLayout, Broadcast, Shape};
 use crate::tensor::Tensor;
 
@@ -51,12 +52,58 @@ pub(crate) enum Op {
         x: usize,
         t: usize,
     },
+    /// `act(conv2d(x, w) + b)` of NHWC `x` and PyTorch-layout `w`; `act` is one whose
+    /// derivative follows from the output.
+    Conv2d(op_nn::ConvIds),
+    /// `act(conv_transpose2d(x, w) + b)`: the input gradient of the convolution `g` describes.
+    ConvTranspose2d(op_nn::ConvIds),
+    /// `act(γ (x − mean) invstd + β)` per column; `mean` and `invstd` are leaves. In training
+    /// they are the batch's own statistics, and the gradient flows through them too.
+    BatchNorm {
+        ids: op_nn::BatchNormIds,
+        training: bool,
+        act: Option<UnaryOp>,
+    },
+    ConcatCols {
+        parts: Vec<usize>,
+    },
+    SliceCols {
+        x: usize,
+        start: usize,
+        len: usize,
+    },
+    /// `batch` matrices of `rows × cols`, each transposed.
+    TransposeBatched {
+        x: usize,
+        batch: usize,
+        rows: usize,
+        cols: usize,
+    },
 }
 
 /// A gradient flowing back to the operand `usize`.
 pub(crate) type Contribution = (usize, Tensor);
 
 impl Op {
+    /// The tape entries this op reads.
+    pub(crate) fn inputs(&self) -> Vec<usize> {
+        match self {
+            Op::Leaf => vec![],
+            Op::Matmul { a, b, .. } | Op::Binary { a, b, .. } => vec![*a, *b],
+            Op::Linear { x, w, b, .. } => [Some(*x), Some(*w), *b].into_iter().flatten().collect(),
+            Op::Unary { x, .. }
+            | Op::Sum { x, .. }
+            | Op::Reshape { x, .. }
+            | Op::SliceRows { x, .. }
+            | Op::SliceCols { x, .. }
+            | Op::TransposeBatched { x, .. } => vec![*x],
+            Op::Concat { parts } | Op::ConcatCols { parts } => parts.clone(),
+            Op::BceWithLogits { x, t } => vec![*x, *t],
+            Op::Conv2d(c) | Op::ConvTranspose2d(c) => [Some(c.x), Some(c.w), c.b].into_iter().flatten().collect(),
+            Op::BatchNorm { ids: i, .. } => vec![i.x, i.gamma, i.beta, i.mean, i.invstd],
+        }
+    }
+
     /// Computes this op's value from its operands' values.
     pub(crate) fn forward(&self, be: &dyn Backend, v: &dyn Fn(usize) -> Tensor) -> Result<Tensor> {
         match self {
@@ -76,6 +123,15 @@ impl Op {
             }
             Op::SliceRows { x, start, len } => be.slice_rows(&v(*x), *start, *len),
             Op::BceWithLogits { x, t } => be.bce_with_logits(&v(*x), &v(*t)),
+            Op::Conv2d(c) => be.conv2d_fused(&v(c.x), &v(c.w), &c.g, c.b.map(v).as_ref(), c.act),
+            Op::ConvTranspose2d(c) => be.conv_transpose2d_fused(&v(c.x), &v(c.w), &c.g, c.b.map(v).as_ref(), c.act),
+            Op::BatchNorm { ids, act, .. } => op_nn::batch_norm(be, v, *ids, *act),
+            Op::ConcatCols { parts } => {
+                let values: Vec<Tensor> = parts.iter().map(|&p| v(p)).collect();
+                be.concat_cols(&values.iter().collect::<Vec<_>>())
+            }
+            Op::SliceCols { x, start, len } => be.slice_cols(&v(*x), *start, *len),
+            Op::TransposeBatched { x, batch, rows, cols } => be.transpose_batched(&v(*x), *batch, *rows, *cols),
         }
     }
 
@@ -226,6 +282,34 @@ impl Op {
                 if needs(t) {
                     let neg_x = be.unary(UnaryOp::Neg, &xv)?;
                     out.push((t, be.binary(BinaryOp::Mul, dy, &neg_x)?));
+                }
+            }
+            Op::Conv2d(ref c) => out.extend(op_nn::conv_backward(be, v, y, dy, c, false, needs)?),
+            Op::ConvTranspose2d(ref c) => out.extend(op_nn::conv_backward(be, v, y, dy, c, true, needs)?),
+            Op::BatchNorm { ids, training, act } => {
+                out.extend(op_nn::batch_norm_backward(be, v, y, dy, ids, training, act, needs)?);
+            }
+            Op::ConcatCols { ref parts } => {
+                let mut col = 0;
+                for &p in parts {
+                    let pv = v(p);
+                    let (_, cols) = pv.shape().rows_cols();
+                    if needs(p) {
+                        out.push((p, be.slice_cols(dy, col, cols)?.reshape(pv.shape().clone())?));
+                    }
+                    col += cols;
+                }
+            }
+            Op::SliceCols { x, start, len } => {
+                if needs(x) {
+                    out.push((x, op_nn::slice_cols_backward(be, &v(x), dy, start, len)?));
+                }
+            }
+            Op::TransposeBatched { x, batch, rows, cols } => {
+                // A transpose's gradient is the transpose back.
+                if needs(x) {
+                    let back = be.transpose_batched(dy, batch, cols, rows)?;
+                    out.push((x, back.reshape(v(x).shape().clone())?));
                 }
             }
         }

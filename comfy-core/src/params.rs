@@ -6,10 +6,16 @@ use crate::tensor::Tensor;
 use std::collections::HashMap;
 
 /// Parameters by name (`0.weight`, `0.bias`, … as in PyTorch's `state_dict`), in insertion order.
+///
+/// A store may also hold *buffers*: state that is saved with the parameters but not trained
+/// (batch normalisation's `running_mean`, `running_var` and `num_batches_tracked`). They are
+/// iterated, saved and uploaded like parameters, but [`ParamStore::bind`] always records them
+/// as constants, so they never receive a gradient.
 #[derive(Clone, Debug, Default)]
 pub struct ParamStore {
     names: Vec<String>,
     tensors: Vec<Tensor>,
+    buffers: Vec<bool>,
     index: HashMap<String, usize>,
 }
 
@@ -22,17 +28,34 @@ impl ParamStore {
         Self::default()
     }
 
-    /// Adds or replaces a parameter.
+    /// Adds or replaces a parameter (replacing keeps an entry's buffer mark).
     pub fn insert(&mut self, name: impl Into<String>, t: Tensor) {
-        let name = name.into();
+        self.put(name.into(), t, false);
+    }
+
+    /// Adds or replaces a buffer: saved with the parameters, never trained.
+    pub fn insert_buffer(&mut self, name: impl Into<String>, t: Tensor) {
+        self.put(name.into(), t, true);
+    }
+
+    fn put(&mut self, name: String, t: Tensor, buffer: bool) {
         match self.index.get(&name) {
-            Some(&i) => self.tensors[i] = t,
+            Some(&i) => {
+                self.tensors[i] = t;
+                self.buffers[i] |= buffer;
+            }
             None => {
                 self.index.insert(name.clone(), self.names.len());
                 self.names.push(name);
                 self.tensors.push(t);
+                self.buffers.push(buffer);
             }
         }
+    }
+
+    /// Whether `name` is a buffer (see [`ParamStore::insert_buffer`]).
+    pub fn is_buffer(&self, name: &str) -> bool {
+        self.index.get(name).is_some_and(|&i| self.buffers[i])
     }
 
     /// The parameter called `name`.
@@ -82,21 +105,27 @@ impl ParamStore {
     /// A copy with every parameter read back to host memory.
     pub fn to_host(&self, backend: &dyn Backend) -> Result<ParamStore> {
         let mut out = ParamStore::new();
-        for (name, t) in self.iter() {
-            out.insert(name, backend.to_host_tensor(t)?);
+        for ((name, t), &buffer) in self.iter().zip(&self.buffers) {
+            out.put(name.to_string(), backend.to_host_tensor(t)?, buffer);
         }
         Ok(out)
     }
 
     /// Records every parameter on `tape`: as trainable leaves (gradients wanted) or as frozen
     /// constants (used, not trained — the discriminator during the generator's update).
+    /// Buffers are always constants.
     pub fn bind<'t>(&self, tape: &'t Tape, trainable: bool) -> Result<BoundParams<'t>> {
         let vars = self
             .iter()
-            .map(|(n, t)| {
+            .zip(&self.buffers)
+            .map(|((n, t), &buffer)| {
                 Ok((
                     n.to_string(),
-                    if trainable { tape.param(t)? } else { tape.constant(t)? },
+                    if trainable && !buffer {
+                        tape.param(t)?
+                    } else {
+                        tape.constant(t)?
+                    },
                 ))
             })
             .collect::<Result<Vec<_>>>()?;

@@ -3,7 +3,12 @@
 //! Sums and dot products accumulate in `f64` so that finite-difference checks against it are
 //! sharp. It is not fast; comfy-gpu provides the fast backends.
 use crate::backend::{bce_with_logits, AdamStep, Axis, Backend, BinaryOp, ReduceOp, SgdStep, UnaryOp};
+use crate::columns::{
+    concat_cols_host, concat_cols_shape, slice_cols_host, slice_cols_shape, transpose_host, transpose_shape,
+};
+use crate::conv::ConvGeometry;
 use crate::error::{Error, Result};
+use crate::reference_conv;
 use crate::shape::{matmul_dims, BinaryLayout, Shape};
 use crate::tensor::Tensor;
 
@@ -85,6 +90,30 @@ pub fn slice_shape(x: &Shape, start: usize, len: usize) -> Result<Shape> {
         ));
     }
     Ok(Shape::new([len, cols]))
+}
+
+/// [`Backend::concat_cols`] of host tensors.
+pub fn host_concat_cols(parts: &[&Tensor]) -> Result<Tensor> {
+    let shapes: Vec<&Shape> = parts.iter().map(|p| p.shape()).collect();
+    let shape = concat_cols_shape(&shapes)?;
+    let pieces = parts
+        .iter()
+        .map(|p| Ok((host(p, "concat_cols")?, p.shape().rows_cols().1)))
+        .collect::<Result<Vec<_>>>()?;
+    Tensor::from_vec(concat_cols_host(&pieces, shape.rows_cols().0), shape)
+}
+
+/// [`Backend::slice_cols`] of a host tensor.
+pub fn host_slice_cols(x: &Tensor, start: usize, len: usize) -> Result<Tensor> {
+    let shape = slice_cols_shape(x.shape(), start, len)?;
+    let cols = x.shape().rows_cols().1;
+    Tensor::from_vec(slice_cols_host(host(x, "slice_cols")?, cols, start, len), shape)
+}
+
+/// [`Backend::transpose_batched`] of a host tensor.
+pub fn host_transpose(x: &Tensor, batch: usize, rows: usize, cols: usize) -> Result<Tensor> {
+    let shape = transpose_shape(x.shape(), batch, rows, cols)?;
+    Tensor::from_vec(transpose_host(host(x, "transpose_batched")?, batch, rows, cols), shape)
 }
 
 impl Backend for ReferenceBackend {
@@ -183,6 +212,30 @@ impl Backend for ReferenceBackend {
         let (xv, tv) = (host(x, "bce_with_logits")?, host(t, "bce_with_logits")?);
         let out = xv.iter().zip(tv).map(|(&x, &t)| bce_with_logits(x, t)).collect();
         Tensor::from_vec(out, x.shape().clone())
+    }
+
+    fn conv2d(&self, x: &Tensor, w: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
+        reference_conv::conv2d(x, w, g)
+    }
+
+    fn conv2d_input_grad(&self, dy: &Tensor, w: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
+        reference_conv::conv2d_input_grad(dy, w, g)
+    }
+
+    fn conv2d_weight_grad(&self, x: &Tensor, dy: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
+        reference_conv::conv2d_weight_grad(x, dy, g)
+    }
+
+    fn concat_cols(&self, parts: &[&Tensor]) -> Result<Tensor> {
+        host_concat_cols(parts)
+    }
+
+    fn slice_cols(&self, x: &Tensor, start: usize, len: usize) -> Result<Tensor> {
+        host_slice_cols(x, start, len)
+    }
+
+    fn transpose_batched(&self, x: &Tensor, batch: usize, rows: usize, cols: usize) -> Result<Tensor> {
+        host_transpose(x, batch, rows, cols)
     }
 
     fn adam_step(&self, param: &mut Tensor, grad: &Tensor, m: &mut Tensor, v: &mut Tensor, h: &AdamStep) -> Result<()> {

@@ -25,8 +25,8 @@ pub struct Tape {
 /// A value on a [`Tape`]: cheap to copy, combined with the methods below to record operations.
 #[derive(Clone, Copy)]
 pub struct Var<'t> {
-    tape: &'t Tape,
-    id: usize,
+    pub(crate) tape: &'t Tape,
+    pub(crate) id: usize,
 }
 
 /// Gradients produced by [`Tape::backward`], looked up by the [`Var`] they belong to.
@@ -70,7 +70,7 @@ impl Tape {
         self.len() == 0
     }
 
-    fn push(&self, value: Tensor, op: Op, requires_grad: bool) -> Var<'_> {
+    pub(crate) fn push(&self, value: Tensor, op: Op, requires_grad: bool) -> Var<'_> {
         let mut e = self.entries.borrow_mut();
         e.push(Entry {
             value,
@@ -97,11 +97,11 @@ impl Tape {
         self.entries.borrow()[id].value.clone()
     }
 
-    fn record(&self, op: Op) -> Result<Var<'_>> {
+    pub(crate) fn record(&self, op: Op) -> Result<Var<'_>> {
         let value = op.forward(self.backend.as_ref(), &|id| self.value_of(id))?;
         let requires_grad = {
             let e = self.entries.borrow();
-            inputs(&op).iter().any(|&i| e[i].requires_grad)
+            op.inputs().iter().any(|&i| e[i].requires_grad)
         };
         Ok(self.push(value, op, requires_grad))
     }
@@ -141,23 +141,12 @@ impl Tape {
         Ok(Gradients { grads })
     }
 
-    fn check_owner(&self, v: Var<'_>) -> Result<()> {
+    pub(crate) fn check_owner(&self, v: Var<'_>) -> Result<()> {
         if std::ptr::eq(self, v.tape) {
             Ok(())
         } else {
             Err(Error::invalid("tape", "a variable from another tape was used"))
         }
-    }
-}
-
-fn inputs(op: &Op) -> Vec<usize> {
-    match op {
-        Op::Leaf => vec![],
-        Op::Matmul { a, b, .. } | Op::Binary { a, b, .. } => vec![*a, *b],
-        Op::Linear { x, w, b, .. } => [Some(*x), Some(*w), *b].into_iter().flatten().collect(),
-        Op::Unary { x, .. } | Op::Sum { x, .. } | Op::Reshape { x, .. } | Op::SliceRows { x, .. } => vec![*x],
-        Op::Concat { parts } => parts.clone(),
-        Op::BceWithLogits { x, t } => vec![*x, *t],
     }
 }
 
@@ -199,7 +188,7 @@ impl<'t> Var<'t> {
         self.tape.entries.borrow()[self.id].requires_grad
     }
 
-    fn with(&self, other: Var<'t>) -> Result<Var<'t>> {
+    pub(crate) fn with(&self, other: Var<'t>) -> Result<Var<'t>> {
         self.tape.check_owner(other)?;
         Ok(other)
     }

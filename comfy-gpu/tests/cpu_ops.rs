@@ -30,7 +30,7 @@ fn bits(t: &Tensor) -> Vec<u32> {
 /// Small, odd, and large enough to run in parallel.
 const SHAPES: [[usize; 2]; 4] = [[1, 1], [7, 33], [33, 257], [257, 300]];
 
-const UNARY: [UnaryOp; 9] = [
+const UNARY: [UnaryOp; 11] = [
     UnaryOp::Neg,
     UnaryOp::Relu,
     UnaryOp::LeakyRelu(0.2),
@@ -40,6 +40,8 @@ const UNARY: [UnaryOp; 9] = [
     UnaryOp::Log,
     UnaryOp::AddScalar(1.5),
     UnaryOp::MulScalar(-3.0),
+    UnaryOp::Sqrt,
+    UnaryOp::Rsqrt,
 ];
 
 #[test]
@@ -48,8 +50,10 @@ fn unary_and_its_gradient_match_bit_for_bit() {
         let cpu = CpuBackend::new();
         for (i, s) in SHAPES.iter().enumerate() {
             for op in UNARY {
-                // ln needs positive inputs; everything else sees both signs and zero crossings.
-                let (lo, hi) = if op == UnaryOp::Log { (0.01, 4.0) } else { (-4.0, 4.0) };
+                // ln and the roots need positive inputs; everything else sees both signs and zero
+                // crossings.
+                let positive = matches!(op, UnaryOp::Log | UnaryOp::Sqrt | UnaryOp::Rsqrt);
+                let (lo, hi) = if positive { (0.01, 4.0) } else { (-4.0, 4.0) };
                 let x = random(*s, lo, hi, i as u64);
                 let dy = random(*s, -1.0, 1.0, 100 + i as u64);
                 let y = cpu.unary(op, &x).unwrap();
@@ -229,5 +233,46 @@ fn optimizer_updates_match_bit_for_bit() {
             step: 1,
         };
         assert!(cpu.adam_step(&mut p, &Tensor::zeros([4]), &mut m, &mut v, &h).is_err());
+    });
+}
+
+/// The fused batch-norm passes against the reference's composed ones: the affine pass bit for
+/// bit (a multiply then an add, as there), the sums within f64 rounding, on both paths.
+#[test]
+fn batch_norm_passes_match_the_composed_reference() {
+    both_ways(|| {
+        let cpu = CpuBackend::new();
+        let r = ReferenceBackend;
+        for (i, s) in [[2, 1], [7, 33], [1000, 64], [3137, 128]].iter().enumerate() {
+            let x = random(*s, -2.0, 3.0, 40 + i as u64);
+            let dy = random(*s, -1.0, 1.0, 50 + i as u64);
+            let c = s[1];
+            let (gamma, beta) = (random([c], 0.5, 1.5, 60), random([c], -1.0, 1.0, 61));
+            let (m, v) = cpu.batch_norm_stats(&x).unwrap();
+            let (rm, rv) = r.batch_norm_stats(&x).unwrap();
+            assert_close(&m.to_vec().unwrap(), &rm.to_vec().unwrap(), 1e-6, 1e-5);
+            assert_close(&v.to_vec().unwrap(), &rv.to_vec().unwrap(), 1e-6, 1e-5);
+            assert_eq!(
+                bits(&cpu.scale_shift(&x, &gamma, &beta, None).unwrap()),
+                bits(&r.scale_shift(&x, &gamma, &beta, None).unwrap())
+            );
+            let invstd = r
+                .unary(UnaryOp::Rsqrt, &r.unary(UnaryOp::AddScalar(1e-5), &rv).unwrap())
+                .unwrap();
+            let got = cpu.batch_norm_grad(&x, &dy, &rm, &invstd, &gamma).unwrap();
+            let want = r.batch_norm_grad(&x, &dy, &rm, &invstd, &gamma).unwrap();
+            for (a, b) in [(&got.0, &want.0), (&got.1, &want.1), (&got.2, &want.2)] {
+                assert_eq!(a.shape(), b.shape());
+                assert_close(&a.to_vec().unwrap(), &b.to_vec().unwrap(), 1e-4, 1e-4);
+            }
+        }
+        assert!(cpu
+            .scale_shift(
+                &random([3, 4], 0.0, 1.0, 1),
+                &random([3], 0.0, 1.0, 2),
+                &random([4], 0.0, 1.0, 3),
+                None
+            )
+            .is_err());
     });
 }

@@ -17,12 +17,14 @@ const UNARY: &[UnaryOp] = &[
     UnaryOp::Log,
     UnaryOp::AddScalar(1.5),
     UnaryOp::MulScalar(-0.25),
+    UnaryOp::Sqrt,
+    UnaryOp::Rsqrt,
 ];
 
-/// Inputs for `op`: positive for the logarithm, spanning both signs otherwise.
+/// Inputs for `op`: positive for the logarithm and the roots, spanning both signs otherwise.
 fn input_for(op: UnaryOp, shape: &[usize], seed: u64) -> Tensor {
     match op {
-        UnaryOp::Log => random(shape, seed, 0.01, 10.0),
+        UnaryOp::Log | UnaryOp::Sqrt | UnaryOp::Rsqrt => random(shape, seed, 0.01, 10.0),
         _ => random(shape, seed, -6.0, 6.0),
     }
 }

@@ -20,6 +20,8 @@ macro_rules! with_unary {
             UnaryOp::Log => with_unary!(@bind UnaryOp::Log, $f, $body),
             UnaryOp::AddScalar(c) => with_unary!(@bind UnaryOp::AddScalar(c), $f, $body),
             UnaryOp::MulScalar(c) => with_unary!(@bind UnaryOp::MulScalar(c), $f, $body),
+            UnaryOp::Sqrt => with_unary!(@bind UnaryOp::Sqrt, $f, $body),
+            UnaryOp::Rsqrt => with_unary!(@bind UnaryOp::Rsqrt, $f, $body),
         }
     };
     (@bind $op:expr, $f:ident, $body:expr) => {{
@@ -42,6 +44,8 @@ macro_rules! with_unary_grad {
             UnaryOp::Log => with_unary_grad!(@bind UnaryOp::Log, $g, $body),
             UnaryOp::AddScalar(c) => with_unary_grad!(@bind UnaryOp::AddScalar(c), $g, $body),
             UnaryOp::MulScalar(c) => with_unary_grad!(@bind UnaryOp::MulScalar(c), $g, $body),
+            UnaryOp::Sqrt => with_unary_grad!(@bind UnaryOp::Sqrt, $g, $body),
+            UnaryOp::Rsqrt => with_unary_grad!(@bind UnaryOp::Rsqrt, $g, $body),
         }
     };
     (@bind $op:expr, $g:ident, $body:expr) => {{

@@ -5,6 +5,7 @@
 //! order from zero, then stored or added to the value already in C. Its result depends only on
 //! the data and on where the k blocks start — never on how the work was split between threads.
 use super::kernel_avx2::Avx2Fma;
+use super::kernel_avx512::Avx512Fma;
 use std::mem::MaybeUninit;
 
 /// Rows of C per micro-tile.
@@ -56,6 +57,9 @@ mod sealed {
 /// The micro-kernel chosen for this CPU.
 #[derive(Clone, Copy, Debug)]
 pub enum Kernel {
+    /// `std::arch` AVX-512 intrinsics for pairs of B slivers (`6 × 32` blocks), AVX2 for the
+    /// rest: the same sums as [`Kernel::Avx2`], bit for bit.
+    Avx512(Avx512Fma),
     /// `std::arch` AVX2 + FMA intrinsics.
     Avx2(Avx2Fma),
     /// Plain loops that the compiler vectorises for the baseline target.
@@ -63,11 +67,31 @@ pub enum Kernel {
 }
 
 impl Kernel {
-    /// The fastest kernel that this CPU runs.
+    /// The fastest kernel that this CPU runs. `COMFY_CPU_KERNEL=avx2` keeps to the AVX2 kernel
+    /// on an AVX-512 CPU, to compare the two (the results are the same bits either way).
     pub fn detect() -> Self {
-        match Avx2Fma::detect() {
-            Some(k) => Kernel::Avx2(k),
-            None => Kernel::Portable,
+        static AVX2_ONLY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let avx2_only = *AVX2_ONLY.get_or_init(|| std::env::var("COMFY_CPU_KERNEL").is_ok_and(|v| v == "avx2"));
+        match (Avx512Fma::detect(), Avx2Fma::detect()) {
+            (Some(k), _) if !avx2_only => Kernel::Avx512(k),
+            (_, Some(k)) => Kernel::Avx2(k),
+            _ => Kernel::Portable,
+        }
+    }
+
+    /// The `6 × 32` kernel over two B slivers at once, where this CPU has one.
+    pub fn pair(self) -> Option<Avx512Fma> {
+        match self {
+            Kernel::Avx512(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// The kernel for one sliver at a time.
+    fn single(self) -> Self {
+        match self {
+            Kernel::Avx512(k) => Kernel::Avx2(k.avx2()),
+            other => other,
         }
     }
 
@@ -79,8 +103,9 @@ impl Kernel {
     /// at most 8 columns are live).
     #[inline]
     pub fn tile<T: Dest>(self, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [T]], col: usize, width: usize) {
+        let this = self.single();
         if rows.len() == MR && width == NR {
-            self.full(kc, a, b, rows, col, T::ADD);
+            this.full(kc, a, b, rows, col, T::ADD);
             return;
         }
         let mut block = [[0.0f32; NR]; MR];
@@ -90,9 +115,9 @@ impl Kernel {
         let mut block_rows = block.each_mut().map(|r| &mut r[..]);
         let block_rows = &mut block_rows[..];
         // The block holds values, so it is added to exactly when the C rows are.
-        match self {
+        match this {
             Kernel::Avx2(k) if width <= NR / 2 => k.tile_half(kc, a, b, block_rows, 0, T::ADD),
-            _ => self.full(kc, a, b, block_rows, 0, T::ADD),
+            _ => this.full(kc, a, b, block_rows, 0, T::ADD),
         }
         for (src, dst) in block.iter().zip(rows.iter_mut()) {
             T::store(&mut dst[col..col + width], &src[..width]);
@@ -103,9 +128,9 @@ impl Kernel {
     /// stored over it.
     #[inline]
     fn full<T: Dest>(self, kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [T]], col: usize, accumulate: bool) {
-        match self {
+        match self.single() {
             Kernel::Avx2(k) => k.tile(kc, a, b, rows, col, accumulate),
-            Kernel::Portable => portable(kc, a, b, rows, col, accumulate),
+            _ => portable(kc, a, b, rows, col, accumulate),
         }
     }
 }
@@ -136,6 +161,31 @@ fn portable<T: Dest>(kc: usize, a: &[f32], b: &[f32], rows: &mut [&mut [T]], col
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `6 × 32` AVX-512 kernel gives the AVX2 kernel's bits on both of its slivers, adding
+    /// to C and storing over it (random values: any change in the order of the sums shows).
+    #[test]
+    fn pair_kernel_matches_the_avx2_kernel_bit_for_bit() {
+        let (Some(k512), Some(k2)) = (Avx512Fma::detect(), Avx2Fma::detect()) else {
+            eprintln!("skipped: no AVX-512 on this CPU");
+            return;
+        };
+        let kc = 203;
+        let val = |i: usize| ((i as f32 * 0.618_034).fract() - 0.5) * 3.1;
+        let a: Vec<f32> = (0..kc * MR).map(val).collect();
+        let b: Vec<f32> = (0..2 * kc * NR).map(|i| val(i + 7)).collect();
+        let (b0, b1) = b.split_at(kc * NR);
+        for accumulate in [false, true] {
+            let mut pair = vec![vec![0.25f32; 2 * NR + 3]; MR];
+            let mut rows: Vec<&mut [f32]> = pair.iter_mut().map(|r| &mut r[..]).collect();
+            k512.tile_pair(kc, &a, (b0, b1), &mut rows, 1, accumulate);
+            let mut one = vec![vec![0.25f32; 2 * NR + 3]; MR];
+            let mut rows: Vec<&mut [f32]> = one.iter_mut().map(|r| &mut r[..]).collect();
+            k2.tile(kc, &a, b0, &mut rows, 1, accumulate);
+            k2.tile(kc, &a, b1, &mut rows, 1 + NR, accumulate);
+            assert_eq!(pair, one, "accumulate {accumulate}");
+        }
+    }
 
     /// Both kernels against a plain triple loop on full and edge tiles, adding to C (`f32`
     /// rows) and storing over it (`MaybeUninit<f32>` rows).

@@ -18,24 +18,68 @@
 //! # Ok(())
 //! # }
 //! ```
+mod blocked;
+mod conv;
 mod elementwise;
 mod kernel;
 mod kernel_avx2;
+mod kernel_avx512;
 mod matmul;
+mod norm;
 mod optim;
 mod pack;
 mod par;
 mod reduce;
 mod scratch;
+mod source;
 mod thin;
 mod tiles;
 
-use comfy_core::host::{concat_shape, host, host_mut, same_size, slice_shape};
+use comfy_core::host::{
+    concat_shape, host, host_concat_cols, host_mut, host_slice_cols, host_transpose, same_size, slice_shape,
+};
 use comfy_core::{
-    matmul_dims, AdamStep, Axis, Backend, BinaryLayout, BinaryOp, Broadcast, ReduceOp, Result, SgdStep, Shape, Tensor,
-    UnaryOp,
+    matmul_dims, AdamStep, Axis, Backend, BinaryLayout, BinaryOp, Broadcast, ConvGeometry, ReduceOp, Result, SgdStep,
+    Shape, Tensor, UnaryOp,
 };
 use matmul::{Epilogue, Product};
+
+/// How the CPU backend computes the input gradient of `g` (and the transposed convolution it
+/// is): `phases` (one implicit GEMM per residue class of the stride) or `col2im` (a dense
+/// product and a scatter, for tiny outputs). For tests and benchmark tables.
+pub fn conv_input_grad_method(g: &ConvGeometry) -> &'static str {
+    match conv::input_grad::method(g) {
+        conv::input_grad::Method::Phases => "phases",
+        conv::input_grad::Method::Col2im => "col2im",
+    }
+}
+
+/// The column count of `x`'s matrix view, checking that each of `per_col` has one value per
+/// column.
+fn per_column(op: &'static str, x: &Tensor, per_col: &[&Tensor]) -> Result<usize> {
+    let cols = x.shape().rows_cols().1;
+    match per_col.iter().find(|t| t.numel() != cols) {
+        Some(t) => Err(comfy_core::Error::ShapeMismatch {
+            op,
+            lhs: x.shape().clone(),
+            rhs: t.shape().clone(),
+        }),
+        None => Ok(cols),
+    }
+}
+
+/// A convolution's bias as host values, checking that it holds one per output channel.
+fn per_channel_bias<'a>(op: &'static str, b: Option<&'a Tensor>, channels: usize) -> Result<Option<&'a [f32]>> {
+    match b {
+        Some(b) if b.numel() != channels => Err(comfy_core::Error::ShapeMismatch {
+            op,
+            lhs: Shape::new([channels]),
+            rhs: b.shape().clone(),
+        }),
+        Some(b) => Ok(Some(host(b, op)?)),
+        None => Ok(None),
+    }
+}
 
 /// The rayon CPU backend (host tensors, rayon's global thread pool).
 #[derive(Debug, Default, Clone)]
@@ -47,9 +91,11 @@ impl CpuBackend {
         CpuBackend
     }
 
-    /// Name of the matrix-product micro-kernel this CPU runs (`avx2+fma` or `portable`).
+    /// Name of the matrix-product micro-kernel this CPU runs (`avx512`, `avx2+fma` or
+    /// `portable`).
     pub fn kernel_name(&self) -> &'static str {
         match kernel::Kernel::detect() {
+            kernel::Kernel::Avx512(_) => "avx512",
             kernel::Kernel::Avx2(_) => "avx2+fma",
             kernel::Kernel::Portable => "portable",
         }
@@ -135,6 +181,108 @@ impl Backend for CpuBackend {
         same_size("bce_with_logits", x, t)?;
         let (xv, tv) = (host(x, "bce_with_logits")?, host(t, "bce_with_logits")?);
         Tensor::from_vec(elementwise::bce_with_logits(xv, tv), x.shape().clone())
+    }
+
+    fn conv2d(&self, x: &Tensor, w: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
+        g.expect("conv2d", "input", x.shape(), &g.input_shape())?;
+        g.expect("conv2d", "weight", w.shape(), &g.weight_shape())?;
+        let out = conv::conv2d(host(x, "conv2d")?, host(w, "conv2d")?, g, Epilogue::default());
+        Tensor::from_vec(out, g.output_shape())
+    }
+
+    fn conv2d_input_grad(&self, dy: &Tensor, w: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
+        let op = "conv2d_input_grad";
+        g.expect(op, "output gradient", dy.shape(), &g.output_shape())?;
+        g.expect(op, "weight", w.shape(), &g.weight_shape())?;
+        let out = conv::input_grad::input_grad(host(dy, op)?, host(w, op)?, g, Epilogue::default());
+        Tensor::from_vec(out, g.input_shape())
+    }
+
+    /// Fused: the bias and the activation run on each output tile of the implicit GEMM while
+    /// it is in cache, instead of as two more passes over the output.
+    fn conv2d_fused(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        g: &ConvGeometry,
+        b: Option<&Tensor>,
+        act: Option<UnaryOp>,
+    ) -> Result<Tensor> {
+        g.expect("conv2d", "input", x.shape(), &g.input_shape())?;
+        g.expect("conv2d", "weight", w.shape(), &g.weight_shape())?;
+        let bias = per_channel_bias("conv2d", b, g.out_c)?;
+        let out = conv::conv2d(host(x, "conv2d")?, host(w, "conv2d")?, g, Epilogue { bias, act });
+        Tensor::from_vec(out, g.output_shape())
+    }
+
+    /// Fused as [`CpuBackend::conv2d_fused`] is.
+    fn conv_transpose2d_fused(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        g: &ConvGeometry,
+        b: Option<&Tensor>,
+        act: Option<UnaryOp>,
+    ) -> Result<Tensor> {
+        let op = "conv_transpose2d";
+        g.expect(op, "input", x.shape(), &g.output_shape())?;
+        g.expect(op, "weight", w.shape(), &g.weight_shape())?;
+        let bias = per_channel_bias(op, b, g.in_c)?;
+        let out = conv::input_grad::input_grad(host(x, op)?, host(w, op)?, g, Epilogue { bias, act });
+        Tensor::from_vec(out, g.input_shape())
+    }
+
+    fn conv2d_weight_grad(&self, x: &Tensor, dy: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
+        let op = "conv2d_weight_grad";
+        g.expect(op, "input", x.shape(), &g.input_shape())?;
+        g.expect(op, "output gradient", dy.shape(), &g.output_shape())?;
+        let out = conv::weight_grad(host(x, op)?, host(dy, op)?, g);
+        Tensor::from_vec(out, g.weight_shape())
+    }
+
+    fn batch_norm_stats(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
+        let (rows, cols) = x.shape().rows_cols();
+        let (mean, var) = norm::stats(host(x, "batch_norm_stats")?, rows, cols);
+        Ok((Tensor::from_vec(mean, [cols])?, Tensor::from_vec(var, [cols])?))
+    }
+
+    fn scale_shift(&self, x: &Tensor, scale: &Tensor, shift: &Tensor, act: Option<UnaryOp>) -> Result<Tensor> {
+        let cols = per_column("scale_shift", x, &[scale, shift])?;
+        let (sv, bv) = (host(scale, "scale_shift")?, host(shift, "scale_shift")?);
+        let y = norm::scale_shift(host(x, "scale_shift")?, cols, sv, bv, act);
+        Tensor::from_vec(y, x.shape().clone())
+    }
+
+    fn batch_norm_grad(
+        &self,
+        x: &Tensor,
+        dy: &Tensor,
+        mean: &Tensor,
+        invstd: &Tensor,
+        gamma: &Tensor,
+    ) -> Result<(Tensor, Tensor, Tensor)> {
+        let op = "batch_norm_grad";
+        let cols = per_column(op, x, &[mean, invstd, gamma])?;
+        same_size(op, x, dy)?;
+        let (m, s, g) = (host(mean, op)?, host(invstd, op)?, host(gamma, op)?);
+        let (dx, dg, db) = norm::grad(host(x, op)?, host(dy, op)?, cols, m, s, g);
+        Ok((
+            Tensor::from_vec(dx, x.shape().clone())?,
+            Tensor::from_vec(dg, [cols])?,
+            Tensor::from_vec(db, [cols])?,
+        ))
+    }
+
+    fn concat_cols(&self, parts: &[&Tensor]) -> Result<Tensor> {
+        host_concat_cols(parts)
+    }
+
+    fn slice_cols(&self, x: &Tensor, start: usize, len: usize) -> Result<Tensor> {
+        host_slice_cols(x, start, len)
+    }
+
+    fn transpose_batched(&self, x: &Tensor, batch: usize, rows: usize, cols: usize) -> Result<Tensor> {
+        host_transpose(x, batch, rows, cols)
     }
 
     fn adam_step(&self, param: &mut Tensor, grad: &Tensor, m: &mut Tensor, v: &mut Tensor, h: &AdamStep) -> Result<()> {

@@ -7,6 +7,7 @@
 //! hardware prefetcher walk in order, whatever the transposes were: packing absorbs them, so
 //! all four transpose combinations reach the kernel in the same shape.
 use super::kernel_avx2::Avx2Fma;
+use super::source::Source;
 use rayon::prelude::*;
 
 /// Slivers per parallel packing task (keeps the task count, not the result, in check).
@@ -90,8 +91,8 @@ pub fn sliver_at(s: usize, (p0, kc): (usize, usize), outer: usize, w: usize) -> 
 
 /// Packs `op` into `dst` (of length `op.packed_len(W)`) with slivers of width `W`, on several
 /// threads when `parallel`.
-pub fn pack<const W: usize>(dst: &mut [f32], op: Operand<'_>, blocks: KBlocks, parallel: bool) {
-    let padded = op.outer.div_ceil(W) * W;
+pub fn pack<const W: usize>(dst: &mut [f32], op: Source<'_>, blocks: KBlocks, parallel: bool) {
+    let padded = op.outer().div_ceil(W) * W;
     // Slivers per job: at most SLIVERS_PER_TASK, and few enough that every thread gets one
     // when a block has few slivers (7 slivers on 2 threads: 4 + 3, not one job of 7).
     let per_job = if parallel {
@@ -111,7 +112,7 @@ pub fn pack<const W: usize>(dst: &mut [f32], op: Operand<'_>, blocks: KBlocks, p
             jobs.push((p0, kc, g * per_job * W, out));
         }
     }
-    let one = |(p0, kc, first, out): (usize, usize, usize, &mut [f32])| pack_group::<W>(out, op, first, p0, kc);
+    let one = |(p0, kc, first, out): (usize, usize, usize, &mut [f32])| op.pack_group::<W>(out, first, p0, kc);
     if parallel {
         jobs.into_par_iter().for_each(one);
     } else {
@@ -209,7 +210,7 @@ mod tests {
                 outer_contiguous: contiguous,
             };
             let mut dst = vec![-1.0; op.packed_len(W)];
-            pack::<W>(&mut dst, op, blocks, false);
+            pack::<W>(&mut dst, Source::Dense(op), blocks, false);
             for block in blocks.iter() {
                 for s in 0..outer.div_ceil(W) {
                     for p in 0..block.1 {

@@ -14,6 +14,8 @@ pub enum Work {
     Light,
     /// A call into libm (`tanh`, `exp`, `ln`…): tens of nanoseconds.
     Heavy,
+    /// Never split (the caller decided to stay on one thread).
+    Never,
 }
 
 impl Work {
@@ -28,6 +30,7 @@ impl Work {
             (Work::Light, true) => 1 << 15,
             (Work::Heavy, false) => 1 << 13,
             (Work::Heavy, true) => 1 << 11,
+            (Work::Never, _) => usize::MAX,
         }
     }
 }

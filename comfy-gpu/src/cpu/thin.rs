@@ -50,7 +50,7 @@ fn axpy_rows(out: &mut [f32], rows: &[f32], x: &[f32], width: usize) {
 }
 
 /// `Σ a[p] · b[p]` over eight interleaved lanes (vectorisable, and fixed in order).
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut lanes = [0.0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
     let (ta, tb) = (ca.remainder(), cb.remainder());

@@ -51,8 +51,27 @@ impl Grid {
         }
     }
 
-    /// The tiles over `out` (`m × n`, row-major), band by band.
-    pub fn tiles<'c, T>(&self, out: &'c mut [T], m: usize, n: usize) -> Vec<Tile<'c, T>> {
+    /// One run of columns, the rows cut into bands of at most `max_bands` slivers and, with
+    /// several threads, into a multiple of the thread count (as far as the slivers go).
+    pub fn bands_only(m: usize, n: usize, threads: usize, max_bands: usize) -> Self {
+        let (ms, ns) = (m.div_ceil(MR), n.div_ceil(NR));
+        Grid {
+            bands: split(ms, parts(ms, max_bands, threads)),
+            cols: split(ns, 1),
+        }
+    }
+
+    /// One band of rows, the columns cut into runs as [`Grid::bands_only`] cuts rows.
+    pub fn cols_only(m: usize, n: usize, threads: usize, max_cols: usize) -> Self {
+        let (ms, ns) = (m.div_ceil(MR), n.div_ceil(NR));
+        Grid {
+            bands: split(ms, 1),
+            cols: split(ns, parts(ns, max_cols, threads)),
+        }
+    }
+
+    /// The tiles over `m` output rows of `n` values each, wherever they are, band by band.
+    pub fn tiles_of_rows<'c, T>(&self, rows: Vec<&'c mut [T]>, m: usize, n: usize) -> Vec<Tile<'c, T>> {
         let ncols = self.cols.len();
         let mut tiles: Vec<Tile<'c, T>> = Vec::with_capacity(self.bands.len() * ncols);
         for &(s0, sn) in &self.bands {
@@ -62,7 +81,7 @@ impl Grid {
             }
         }
         let mut band = 0;
-        for (i, mut row) in out.chunks_mut(n).enumerate() {
+        for (i, mut row) in rows.into_iter().enumerate() {
             let (s0, sn) = self.bands[band];
             if i >= (s0 + sn) * MR {
                 band += 1;
@@ -76,6 +95,16 @@ impl Grid {
         }
         tiles
     }
+}
+
+/// How many runs to cut `total` slivers into: at most `max` slivers each, and a multiple of
+/// `threads` where there are slivers enough.
+fn parts(total: usize, max: usize, threads: usize) -> usize {
+    let mut parts = total.div_ceil(max).max(1);
+    if threads > 1 {
+        parts = parts.next_multiple_of(threads);
+    }
+    parts.min(total).max(1)
 }
 
 /// `total` slivers in `parts` runs as even as possible: `(first, count)` each.
@@ -101,7 +130,7 @@ mod tests {
         for (m, n, threads) in [(1, 1, 2), (7, 33, 1), (64, 1024, 2), (1000, 50, 2), (300, 300, 5)] {
             let grid = Grid::new(m, n, threads, (4, 4), 4);
             let mut out = vec![0.0f32; m * n];
-            for t in grid.tiles(&mut out, m, n) {
+            for t in grid.tiles_of_rows(out.chunks_mut(n).collect(), m, n) {
                 for (r, row) in t.rows.into_iter().enumerate() {
                     assert!(row.len() <= t.tn * NR && r < grid.bands.len() * 4 * MR);
                     row.iter_mut().for_each(|v| *v += 1.0);

@@ -2,7 +2,9 @@
 use super::backend::WgpuBackend;
 use super::matmul::Epilogue;
 use super::storage::BACKEND_NAME;
-use comfy_core::{AdamStep, Axis, Backend, BinaryOp, ReduceOp, Result, SgdStep, Shape, Storage, Tensor, UnaryOp};
+use comfy_core::{
+    AdamStep, Axis, Backend, BinaryOp, ConvGeometry, ReduceOp, Result, SgdStep, Shape, Storage, Tensor, UnaryOp,
+};
 
 impl Backend for WgpuBackend {
     fn name(&self) -> String {
@@ -58,6 +60,49 @@ impl Backend for WgpuBackend {
 
     fn bce_with_logits(&self, x: &Tensor, t: &Tensor) -> Result<Tensor> {
         self.inner.bce_with_logits(x, t)
+    }
+
+    fn conv2d(&self, x: &Tensor, w: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
+        self.inner.conv2d(x, w, g)
+    }
+
+    fn conv2d_input_grad(&self, dy: &Tensor, w: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
+        self.inner.conv2d_input_grad(dy, w, g)
+    }
+
+    fn conv2d_weight_grad(&self, x: &Tensor, dy: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
+        self.inner.conv2d_weight_grad(x, dy, g)
+    }
+
+    fn batch_norm_stats(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
+        self.inner.batch_norm_stats(x)
+    }
+
+    fn scale_shift(&self, x: &Tensor, scale: &Tensor, shift: &Tensor, act: Option<UnaryOp>) -> Result<Tensor> {
+        self.inner.scale_shift(x, scale, shift, act)
+    }
+
+    fn batch_norm_grad(
+        &self,
+        x: &Tensor,
+        dy: &Tensor,
+        mean: &Tensor,
+        invstd: &Tensor,
+        gamma: &Tensor,
+    ) -> Result<(Tensor, Tensor, Tensor)> {
+        self.inner.batch_norm_grad(x, dy, mean, invstd, gamma)
+    }
+
+    fn concat_cols(&self, parts: &[&Tensor]) -> Result<Tensor> {
+        self.inner.concat_cols(parts)
+    }
+
+    fn slice_cols(&self, x: &Tensor, start: usize, len: usize) -> Result<Tensor> {
+        self.inner.slice_cols(x, start, len)
+    }
+
+    fn transpose_batched(&self, x: &Tensor, batch: usize, rows: usize, cols: usize) -> Result<Tensor> {
+        self.inner.transpose_batched(x, batch, rows, cols)
     }
 
     fn adam_step(&self, param: &mut Tensor, grad: &Tensor, m: &mut Tensor, v: &mut Tensor, h: &AdamStep) -> Result<()> {

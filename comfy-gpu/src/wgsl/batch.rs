@@ -72,8 +72,9 @@ impl UniformSlot<'_> {
 impl Batch {
     /// An empty batch with a uniform ring of [`MAX_CMDS`] slots.
     pub(crate) fn new(gpu: &Gpu) -> Batch {
-        // A slot fits the largest Params (32 bytes) and the device's offset alignment.
-        let slot = u64::from(gpu.limits.min_uniform_buffer_offset_alignment).max(64);
+        // A slot fits the largest Params (conv.wgsl's, 128 bytes) and the device's offset
+        // alignment.
+        let slot = u64::from(gpu.limits.min_uniform_buffer_offset_alignment).max(128);
         let uniform_buffer = gpu.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("comfy uniforms"),
             size: slot * MAX_CMDS as u64,

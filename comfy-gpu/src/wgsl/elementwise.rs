@@ -1,7 +1,8 @@
 //! Element-wise kernels: unary functions and their derivatives, broadcast binary ops, and
 //! binary cross-entropy with logits.
 use super::backend::{gpu, Inner};
-use super::kernels::{binary_code, BinaryParams, Kernel, LenParams, UnaryParams};
+use super::kernels::{binary_code, Kernel};
+use super::params::{BinaryParams, LenParams, UnaryParams};
 use comfy_core::host::same_size;
 use comfy_core::{BinaryLayout, BinaryOp, Broadcast, Result, Tensor, UnaryOp};
 

@@ -1,5 +1,5 @@
-//! The kernels: which `.wgsl` file each one runs, its pipeline constants, and the uniform
-//! structs that mirror the WGSL `Params` of each file field for field.
+//! The kernels: which `.wgsl` file each one runs and its pipeline constants (the uniform
+//! structs that mirror each file's WGSL `Params` are in [`super::params`]).
 use comfy_core::{BinaryOp, ReduceOp, UnaryOp};
 
 /// Functions shared by the kernels that apply a [`UnaryOp`] (prepended to their source).
@@ -27,6 +27,23 @@ pub(crate) enum Kernel {
     Adam,
     /// `sgd.wgsl`.
     Sgd,
+    /// `conv.wgsl` with its `MODE` (0 forward, 1 an input-gradient phase, 2 weight-gradient
+    /// splits).
+    Conv(u32),
+    /// `conv_reduce.wgsl`.
+    ConvReduce,
+    /// `bn_stats.wgsl`.
+    BnStats,
+    /// `bn_sums.wgsl`.
+    BnSums,
+    /// `bn_dx.wgsl`.
+    BnDx,
+    /// `scale_shift.wgsl` with the [`unary_code`] of its activation (255: none).
+    ScaleShift(u32),
+    /// `columns.wgsl`.
+    Columns,
+    /// `transpose.wgsl`.
+    Transpose,
 }
 
 /// The pipeline constants of `matmul.wgsl`.
@@ -102,6 +119,29 @@ impl Kernel {
             Kernel::Bce => ("bce.wgsl", include_str!("shaders/bce.wgsl"), false, vec![]),
             Kernel::Adam => ("adam.wgsl", include_str!("shaders/adam.wgsl"), false, vec![]),
             Kernel::Sgd => ("sgd.wgsl", include_str!("shaders/sgd.wgsl"), false, vec![]),
+            Kernel::Conv(mode) => (
+                "conv.wgsl",
+                include_str!("shaders/conv.wgsl"),
+                false,
+                vec![("MODE", f64::from(mode))],
+            ),
+            Kernel::ConvReduce => (
+                "conv_reduce.wgsl",
+                include_str!("shaders/conv_reduce.wgsl"),
+                false,
+                vec![],
+            ),
+            Kernel::BnStats => ("bn_stats.wgsl", include_str!("shaders/bn_stats.wgsl"), false, vec![]),
+            Kernel::BnSums => ("bn_sums.wgsl", include_str!("shaders/bn_sums.wgsl"), false, vec![]),
+            Kernel::BnDx => ("bn_dx.wgsl", include_str!("shaders/bn_dx.wgsl"), false, vec![]),
+            Kernel::ScaleShift(act) => (
+                "scale_shift.wgsl",
+                include_str!("shaders/scale_shift.wgsl"),
+                true,
+                vec![("ACT", f64::from(act))],
+            ),
+            Kernel::Columns => ("columns.wgsl", include_str!("shaders/columns.wgsl"), false, vec![]),
+            Kernel::Transpose => ("transpose.wgsl", include_str!("shaders/transpose.wgsl"), false, vec![]),
         };
         let source = if with_unary {
             format!("{UNARY_FN}\n{body}")
@@ -116,8 +156,8 @@ impl Kernel {
     }
 }
 
-/// `matmul.wgsl`'s `ACT` value for "no activation".
-const NO_ACT: u32 = 255;
+/// `matmul.wgsl`'s and `scale_shift.wgsl`'s `ACT` value for "no activation".
+pub(crate) const NO_ACT: u32 = 255;
 
 fn flag(b: bool) -> f64 {
     if b {
@@ -143,6 +183,8 @@ pub(crate) fn unary_code(op: UnaryOp) -> (u32, f32) {
         UnaryOp::Log => (6, 0.0),
         UnaryOp::AddScalar(c) => (7, c),
         UnaryOp::MulScalar(c) => (8, c),
+        UnaryOp::Sqrt => (9, 0.0),
+        UnaryOp::Rsqrt => (10, 0.0),
     }
 }
 
@@ -166,102 +208,3 @@ pub(crate) fn reduce_code(op: ReduceOp) -> u32 {
 
 /// The bits of `-inf`, passed to the reductions (WGSL has no infinite constants).
 pub(crate) const NEG_INF_BITS: u32 = 0xff80_0000;
-
-/// `matmul.wgsl` `Params`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
-pub(crate) struct MatmulParams {
-    pub m: u32,
-    pub n: u32,
-    pub k: u32,
-    /// The activation's constant.
-    pub c: f32,
-}
-
-/// `unary.wgsl` and `unary_grad.wgsl` `Params`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
-pub(crate) struct UnaryParams {
-    pub len: u32,
-    pub c: f32,
-    pub _pad: [u32; 2],
-}
-
-impl UnaryParams {
-    /// The op code of `op` (for [`Kernel::Unary`] / [`Kernel::UnaryGrad`]) and the parameters
-    /// of a pass over `len` values.
-    pub(crate) fn for_op(op: UnaryOp, len: usize) -> (u32, Self) {
-        let (code, c) = unary_code(op);
-        let params = UnaryParams {
-            len: len as u32,
-            c,
-            _pad: [0; 2],
-        };
-        (code, params)
-    }
-}
-
-/// `binary.wgsl` `Params`; `lhs` and `rhs` are broadcast codes (0 full, 1 row, 2 col, 3 scalar).
-#[repr(C)]
-#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
-pub(crate) struct BinaryParams {
-    pub len: u32,
-    pub cols: u32,
-    pub lhs: u32,
-    pub rhs: u32,
-}
-
-/// `reduce_rows.wgsl` `Params`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
-pub(crate) struct ReduceRowsParams {
-    pub rows: u32,
-    pub cols: u32,
-    pub neg_inf_bits: u32,
-    pub _pad: u32,
-}
-
-/// `reduce_cols.wgsl` `Params`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
-pub(crate) struct ReduceColsParams {
-    pub rows: u32,
-    pub cols: u32,
-    pub len: u32,
-    pub neg_inf_bits: u32,
-}
-
-/// `bce.wgsl` `Params`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
-pub(crate) struct LenParams {
-    pub len: u32,
-    pub _pad: [u32; 3],
-}
-
-/// `adam.wgsl` `Params`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
-pub(crate) struct AdamParams {
-    pub len: u32,
-    pub beta1: f32,
-    pub beta2: f32,
-    pub eps: f32,
-    pub weight_decay: f32,
-    pub step_size: f32,
-    pub sqrt_bc2: f32,
-    pub _pad: u32,
-}
-
-/// `sgd.wgsl` `Params`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
-pub(crate) struct SgdParams {
-    pub len: u32,
-    pub lr: f32,
-    pub momentum: f32,
-    pub weight_decay: f32,
-    pub nesterov: u32,
-    pub first: u32,
-    pub _pad: [u32; 2],
-}

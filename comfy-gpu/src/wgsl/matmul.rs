@@ -1,6 +1,7 @@
 //! Matrix products on `matmul.wgsl`, and `linear` fused into one dispatch.
 use super::backend::{backend_error, gpu, Inner};
-use super::kernels::{unary_code, Kernel, MatmulParams, MatmulVariant};
+use super::kernels::{unary_code, Kernel, MatmulVariant};
+use super::params::MatmulParams;
 use comfy_core::{matmul_dims, Result, Shape, Tensor, UnaryOp};
 
 /// Rows and columns of C per workgroup (`TILE` in matmul.wgsl) of the narrow tile; a wide tile

@@ -8,12 +8,16 @@
 mod backend;
 mod backend_impl;
 mod batch;
+mod columns;
 pub(crate) mod context;
+mod conv;
 mod copies;
 mod elementwise;
 mod kernels;
 mod matmul;
+mod norm;
 mod optim;
+mod params;
 mod pipelines;
 mod pool;
 mod reduce;

@@ -1,7 +1,8 @@
 //! Optimizer updates as kernels, in place on the parameter and its state buffers, so that
 //! parameters never leave the device.
 use super::backend::{gpu, Inner};
-use super::kernels::{AdamParams, Kernel, SgdParams};
+use super::kernels::Kernel;
+use super::params::{AdamParams, SgdParams};
 use comfy_core::host::same_size;
 use comfy_core::{AdamStep, Result, SgdStep, Tensor};
 

@@ -1,6 +1,7 @@
 //! Reductions along the rows, the columns, or everything.
 use super::backend::{gpu, Inner};
-use super::kernels::{reduce_code, Kernel, ReduceColsParams, ReduceRowsParams, NEG_INF_BITS};
+use super::kernels::{reduce_code, Kernel, NEG_INF_BITS};
+use super::params::{ReduceColsParams, ReduceRowsParams};
 use comfy_core::{Axis, ReduceOp, Result, Shape, Tensor};
 
 /// Up to this many values, a whole-tensor reduction is one workgroup's job.

@@ -26,6 +26,8 @@ fn unary_apply(op: u32, x: f32, c: f32) -> f32 {
         case 6u: { return log(x); }
         case 7u: { return x + c; }
         case 8u: { return x * c; }
+        case 9u: { return sqrt(x); }
+        case 10u: { return 1.0 / sqrt(x); }
         default: { return x; }
     }
 }
@@ -46,6 +48,10 @@ fn unary_derivative(op: u32, x: f32, y: f32, dy: f32, c: f32) -> f32 {
         case 6u: { return dy / x; }
         case 7u: { return dy; }
         case 8u: { return dy * c; }
+        // (√x)' = 1 / (2 √x) = 0.5 / y
+        case 9u: { return dy * 0.5 / y; }
+        // (x^-½)' = -½ x^-3/2 = -½ y³
+        case 10u: { return dy * -0.5 * y * y * y; }
         default: { return dy; }
     }
 }

@@ -1,69 +1,13 @@
 //! A small multi-layer perceptron builder with PyTorch's `nn.Sequential` parameter names.
-use crate::backend::UnaryOp;
+use super::activation::Activation;
+use super::init::{linear_params, Init};
+use super::layer::{Layer, Sample};
+use super::sequential::Sequential;
 use crate::error::{Error, Result};
 use crate::params::{BoundParams, ParamStore};
-use crate::random::uniform;
 use crate::tape::Var;
 use crate::tensor::Tensor;
 use rand::Rng;
-
-/// The activation after a layer.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum Activation {
-    /// No activation (logits).
-    Identity,
-    /// `max(x, 0)`.
-    Relu,
-    /// Leaky ReLU with this negative slope.
-    LeakyRelu(f32),
-    /// The logistic function.
-    Sigmoid,
-    /// Hyperbolic tangent.
-    Tanh,
-}
-
-impl Activation {
-    /// The element-wise op, or `None` for the identity.
-    pub fn op(self) -> Option<UnaryOp> {
-        match self {
-            Activation::Identity => None,
-            Activation::Relu => Some(UnaryOp::Relu),
-            Activation::LeakyRelu(s) => Some(UnaryOp::LeakyRelu(s)),
-            Activation::Sigmoid => Some(UnaryOp::Sigmoid),
-            Activation::Tanh => Some(UnaryOp::Tanh),
-        }
-    }
-
-    /// Parses `identity`, `relu`, `leaky_relu` (slope 0.2), `leaky_relu:0.1`, `sigmoid`, `tanh`.
-    pub fn parse(s: &str) -> Result<Self> {
-        let bad = || {
-            Error::invalid(
-                "activation",
-                format!("unknown activation `{s}` (identity, relu, leaky_relu[:slope], sigmoid, tanh)"),
-            )
-        };
-        Ok(match s.trim() {
-            "identity" | "none" | "linear" => Activation::Identity,
-            "relu" => Activation::Relu,
-            "leaky_relu" => Activation::LeakyRelu(0.2),
-            "sigmoid" => Activation::Sigmoid,
-            "tanh" => Activation::Tanh,
-            other => match other.strip_prefix("leaky_relu:") {
-                Some(slope) => Activation::LeakyRelu(slope.parse().map_err(|_| bad())?),
-                None => return Err(bad()),
-            },
-        })
-    }
-}
-
-/// How weights are drawn at initialisation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Init {
-    /// PyTorch's `nn.Linear` default: weight and bias uniform in `±1/√fan_in`.
-    PyTorch,
-    /// Xavier/Glorot uniform weights in `±√(6 / (fan_in + fan_out))`, zero bias.
-    XavierUniform,
-}
 
 /// A stack of linear layers, `sizes[0] → sizes[1] → … → sizes[n]`, with `hidden` after every
 /// layer but the last and `output` after the last.
@@ -118,23 +62,34 @@ impl Mlp {
         for (i, pair) in self.sizes.windows(2).enumerate() {
             let (fan_in, fan_out) = (pair[0], pair[1]);
             let (w_name, b_name) = Self::layer_names(i);
-            let (w, b) = match init {
-                Init::PyTorch => {
-                    let bound = 1.0 / (fan_in as f32).sqrt();
-                    (
-                        uniform(rng, fan_in * fan_out, -bound, bound),
-                        uniform(rng, fan_out, -bound, bound),
-                    )
-                }
-                Init::XavierUniform => {
-                    let bound = (6.0 / (fan_in + fan_out) as f32).sqrt();
-                    (uniform(rng, fan_in * fan_out, -bound, bound), vec![0.0; fan_out])
-                }
-            };
+            let (w, b) = linear_params(rng, fan_in, fan_out, init);
             store.insert(w_name, Tensor::from_vec(w, [fan_out, fan_in])?);
             store.insert(b_name, Tensor::from_vec(b, [fan_out])?);
         }
         Ok(store)
+    }
+
+    /// The same network as a layer list (`Linear`, activation, `Linear`, …, with the output
+    /// activation last unless it is the identity): same parameter names, and from the same
+    /// generator the same initial values and the same outputs, bit for bit.
+    pub fn to_sequential(&self) -> Result<Sequential> {
+        let mut layers = Vec::new();
+        for (i, pair) in self.sizes.windows(2).enumerate() {
+            layers.push(Layer::Linear {
+                in_features: pair[0],
+                out_features: pair[1],
+                bias: true,
+            });
+            let act = if i + 2 == self.sizes.len() {
+                self.output
+            } else {
+                self.hidden
+            };
+            if i + 2 < self.sizes.len() || act != Activation::Identity {
+                layers.push(Layer::Act { function: act });
+            }
+        }
+        Sequential::new(Sample::Features(self.input_size()), layers)
     }
 
     /// Runs the network on a batch `x` of shape `[batch, sizes[0]]`.
