@@ -58,8 +58,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             scale: PixelScale::MinusOneToOne,
         };
         let loader = DataLoader::new(data.clone(), config)?;
-        let g = Network::new(default_generator(), 0)?;
-        let d = Network::new(default_discriminator(), 1)?;
+        let g = Network::mlp(&default_generator(), 0)?;
+        let d = Network::mlp(&default_discriminator(), 1)?;
         let mut trainer = comfy::nodes::gan::trainer(g, d, backend.clone(), GanTrainConfig::default())?;
         let mut times = Vec::with_capacity(steps);
         let mut step = 0;

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 fn net(sizes: Vec<usize>, output: Activation, seed: u64) -> Network {
-    Network::new(Mlp::new(sizes, Activation::LeakyRelu(0.2), output).unwrap(), seed).unwrap()
+    Network::mlp(&Mlp::new(sizes, Activation::LeakyRelu(0.2), output).unwrap(), seed).unwrap()
 }
 
 fn ae_trainer(epochs: usize, hidden: usize, loss: ReconstructionLoss) -> AutoencoderTrainer {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 fn net(sizes: Vec<usize>, output: Activation, seed: u64) -> Network {
     let mlp = Mlp::new(sizes, Activation::LeakyRelu(0.2), output).unwrap();
-    Network::new(mlp, seed).unwrap()
+    Network::mlp(&mlp, seed).unwrap()
 }
 
 fn small_ae(output: Activation, seed: u64) -> Autoencoder {

@@ -184,8 +184,8 @@ fn the_gan_trains_on_a_folder_of_pictures() {
         ..Default::default()
     };
     let mut t = trainer(
-        Network::new(g, 0).unwrap(),
-        Network::new(d, 1).unwrap(),
+        Network::mlp(&g, 0).unwrap(),
+        Network::mlp(&d, 1).unwrap(),
         backend,
         config,
     )

@@ -58,6 +58,6 @@ fn mismatched_networks_are_refused() {
         hidden: Activation::Relu,
         output: Activation::Identity,
     };
-    let d = Network::new(d, 0).unwrap();
+    let d = Network::mlp(&d, 0).unwrap();
     assert!(trainer(g, d, backend, GanTrainConfig::default()).is_err());
 }

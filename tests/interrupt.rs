@@ -96,8 +96,8 @@ fn load_state(out: &Path) -> usize {
         .unwrap_or_else(|e| panic!("the last training state does not load: {e}"))
         .metadata;
     let per_epoch: usize = meta["steps_per_epoch"].parse().expect("steps_per_epoch");
-    let g = Network::new(default_generator(), 0).expect("generator");
-    let d = Network::new(default_discriminator(), 0).expect("discriminator");
+    let g = Network::mlp(&default_generator(), 0).expect("generator");
+    let d = Network::mlp(&default_discriminator(), 0).expect("discriminator");
     // The pipeline seeds the trainer's noise with seed + 4.
     let config = GanTrainConfig {
         seed: 4,

@@ -87,6 +87,14 @@ pub enum CheckpointError {
         /// The backend's error.
         source: comfy_core::Error,
     },
+    /// A model file whose recorded architecture is missing, unreadable, or not the model's.
+    #[error("{}: {msg}", path.display())]
+    Architecture {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        msg: String,
+    },
     /// A tensor on a device was given; read it back to the host first.
     #[error("{}: tensor `{key}` is not in host memory", path.display())]
     NotOnHost {

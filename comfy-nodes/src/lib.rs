@@ -16,6 +16,7 @@ pub mod dataset;
 #[doc(hidden)]
 pub mod fuzz_checks;
 pub mod gan;
+pub mod model_file;
 pub mod network;
 pub mod nodes;
 pub mod report;

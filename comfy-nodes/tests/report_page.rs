@@ -171,7 +171,7 @@ fn the_html_report_node_writes_a_final_page_with_the_given_pictures() {
 #[test]
 fn a_cancelled_training_leaves_a_stopped_page_that_does_not_reload() {
     let dir = scratch("cancelled");
-    let mlp = |sizes: Vec<usize>, out| Network::new(Mlp::new(sizes, Activation::Tanh, out).unwrap(), 1).unwrap();
+    let mlp = |sizes: Vec<usize>, out| Network::mlp(&Mlp::new(sizes, Activation::Tanh, out).unwrap(), 1).unwrap();
     let data = ImageDataset::new(vec![128; 8 * 4], None, (2, 2, 1), "synthetic").unwrap();
     let config = LoaderConfig {
         batch_size: 4,

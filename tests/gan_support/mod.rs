@@ -20,7 +20,7 @@ pub fn small_gan(hidden: usize, seed: u64) -> (Network, Network) {
         hidden: Activation::LeakyRelu(0.2),
         output: Activation::Identity,
     };
-    (Network::new(g, seed).unwrap(), Network::new(d, seed + 1).unwrap())
+    (Network::mlp(&g, seed).unwrap(), Network::mlp(&d, seed + 1).unwrap())
 }
 
 /// The 1,000 bundled test digits in `[-1, 1]`, shuffled with `seed`, whole batches only.

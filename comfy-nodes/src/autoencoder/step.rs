@@ -7,7 +7,8 @@ use super::model::{output_fits, Autoencoder};
 use crate::checkpoint::CheckpointError;
 use crate::dataset::{Batch, DataLoader, PixelScale};
 use crate::train::{LossName, StateReader, StateWriter, StepCtx, TrainError, TrainLoop, TrainStep};
-use comfy_core::{Activation, Adam, Backend, Mlp, Optimizer, PortChoice, Tape, Tensor};
+use comfy_core::nn::{Mode, Sequential};
+use comfy_core::{Activation, Adam, Backend, Optimizer, PortChoice, Tape, Tensor};
 use std::sync::Arc;
 
 /// The `format` metadata value of an autoencoder training state.
@@ -42,7 +43,7 @@ pub struct AutoencoderStep {
     /// The decoder's optimizer.
     pub opt_decoder: Adam,
     /// The decoder as trained: with BCE its sigmoid is left out, so it outputs logits.
-    trained_decoder: Mlp,
+    trained_decoder: Sequential,
     backend: Arc<dyn Backend>,
     config: AutoencoderConfig,
 }
@@ -56,10 +57,10 @@ impl AutoencoderStep {
     ) -> Result<Self, TrainError> {
         model.encoder.params.upload(backend.as_ref())?;
         model.decoder.params.upload(backend.as_ref())?;
-        let mut trained_decoder = model.decoder.mlp.clone();
-        if config.loss == ReconstructionLoss::Bce {
-            trained_decoder.output = Activation::Identity;
-        }
+        let trained_decoder = match config.loss {
+            ReconstructionLoss::Bce => model.decoder.arch_without_output_activation()?,
+            ReconstructionLoss::Mse => model.decoder.arch.clone(),
+        };
         let adam = || Adam::new(config.lr, config.beta1, config.beta2);
         Ok(AutoencoderStep {
             model,
@@ -78,7 +79,7 @@ impl AutoencoderStep {
 
     /// Checks that the loss and the decoder's output range suit pixels scaled with `scale`.
     pub fn check_scale(&self, scale: PixelScale) -> Result<(), AutoencoderError> {
-        let activation = self.model.decoder.mlp.output;
+        let activation = self.model.decoder.output_activation();
         let bce = self.config.loss == ReconstructionLoss::Bce;
         if bce && (activation != Activation::Sigmoid || scale != PixelScale::ZeroToOne) {
             return Err(AutoencoderError::BceNeedsSigmoid { activation, scale });
@@ -100,8 +101,9 @@ impl AutoencoderStep {
         let x = tape.constant(images)?;
         let e = self.model.encoder.params.bind(&tape, true)?;
         let d = self.model.decoder.params.bind(&tape, true)?;
-        let latent = self.model.encoder.mlp.forward(&e, x)?;
-        let out = self.trained_decoder.forward(&d, latent)?;
+        let latent = self.model.encoder.forward(&e, &tape, x, None, Mode::Train)?.output;
+        let out = self.trained_decoder.forward(&d, latent, None, Mode::Train)?.output;
+        let out = out.reshape(x.shape())?;
         let loss = match self.config.loss {
             ReconstructionLoss::Mse => out.mse(x)?,
             ReconstructionLoss::Bce => out.bce_with_logits(x)?,

@@ -27,8 +27,9 @@ pub fn latent_batch(n: usize, dim: usize, seed: u64) -> Result<Tensor> {
     Tensor::from_vec(standard_normal(&mut rng_from_seed(seed), n * dim), [n, dim])
 }
 
-/// Images from latent vectors `z` (`[n, latent]`): the generator's output read back to the host.
-pub fn generate(generator: &Network, backend: &Arc<dyn Backend>, z: &Tensor) -> Result<Tensor> {
-    let out = generator.infer(backend, z)?;
+/// Images from latent vectors `z` (`[n, latent]`), of the digits `labels` for a conditional
+/// generator: the generator's output `[n, pixels]` read back to the host.
+pub fn generate(generator: &Network, backend: &Arc<dyn Backend>, z: &Tensor, labels: Option<&[u8]>) -> Result<Tensor> {
+    let out = generator.infer(backend, z, labels)?;
     backend.to_host_tensor(&out)
 }

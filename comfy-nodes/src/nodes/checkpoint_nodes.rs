@@ -1,6 +1,7 @@
 //! Checkpoint nodes: save and load a model's parameters, save a tensor, as safetensors.
 use super::model_nodes::ModelOutput;
-use crate::checkpoint::{load_params_into, save_params, save_tensors};
+use crate::checkpoint::save_tensors;
+use crate::model_file::{load_network, save_network};
 use crate::network::Network;
 use comfy_core::{Context, Node, NodeError, NodeInfo, NodeInputs, ReadPath, Tensor, WritePath};
 use std::collections::HashMap;
@@ -16,7 +17,8 @@ pub struct SaveModelInputs {
     pub path: WritePath,
 }
 
-/// Saves a model's parameters with PyTorch `nn.Sequential` names (`0.weight` [out, in], …).
+/// Saves a model: its parameters and buffers with PyTorch `nn.Sequential` names (`0.weight`
+/// [out, in], …) and its layer list in the metadata.
 #[derive(Default)]
 pub struct SaveModelNode;
 
@@ -26,29 +28,26 @@ impl Node for SaveModelNode {
 
     fn info(&self) -> NodeInfo {
         NodeInfo::new("SaveModel", "checkpoint")
-            .description("Writes a model's parameters as a safetensors file (atomically) with PyTorch nn.Sequential state_dict names, loadable by safetensors.torch.load_file.")
+            .description("Writes a model as a safetensors file (atomically): its parameters and buffers with PyTorch nn.Sequential state_dict names, loadable by safetensors.torch.load_file and load_state_dict(strict=True), and its layer list in the metadata, so LoadModel rebuilds it from the file alone.")
             .output_node()
     }
 
     fn execute(&self, i: SaveModelInputs, ctx: &mut Context) -> Result<(), NodeError> {
-        let host = i.model.params.to_host(ctx.backend().as_ref())?;
-        let mlp = serde_json::to_string(&i.model.mlp).map_err(NodeError::other)?;
-        let meta = HashMap::from([("format".to_string(), "pt".to_string()), ("comfy.mlp".to_string(), mlp)]);
-        save_params(i.path.require("path")?, &host, meta).map_err(NodeError::other)
+        save_network(i.path.require("path")?, &i.model, ctx.backend().as_ref()).map_err(NodeError::other)
     }
 }
 
 /// The inputs of [`LoadModelNode`].
 #[derive(NodeInputs)]
 pub struct LoadModelInputs {
-    /// A model of the checkpoint's architecture (its weights are replaced).
-    pub architecture: Arc<Network>,
+    /// A model of the file's architecture, checked against the one the file records (and used when the file records none).
+    pub architecture: Option<Arc<Network>>,
     /// The safetensors file to read.
     #[port(default = "out/model.safetensors")]
     pub path: ReadPath,
 }
 
-/// Loads parameters into a model of the architecture given by another model node.
+/// Loads a model file: the architecture it records, filled with its parameters.
 #[derive(Default)]
 pub struct LoadModelNode;
 
@@ -57,14 +56,13 @@ impl Node for LoadModelNode {
     type Outputs = ModelOutput;
 
     fn info(&self) -> NodeInfo {
-        NodeInfo::new("LoadModel", "checkpoint").description(
-            "Loads a safetensors checkpoint into a model of the given architecture; every name and shape must match.",
-        )
+        NodeInfo::new("LoadModel", "checkpoint")
+            .description("Loads a model file written by SaveModel: the architecture it records, with its parameters and buffers; every name and shape must match. An architecture input, if given, must be the same model.")
     }
 
     fn execute(&self, i: LoadModelInputs, _ctx: &mut Context) -> Result<ModelOutput, NodeError> {
-        let mut model = Network::clone(&i.architecture);
-        load_params_into(i.path.require("path")?, &mut model.params).map_err(NodeError::other)?;
+        let path = i.path.require("path")?;
+        let model = load_network(path, i.architecture.as_deref()).map_err(NodeError::other)?;
         Ok(ModelOutput { model })
     }
 }

@@ -83,10 +83,10 @@ impl Node for GenerateImagesNode {
     fn execute(&self, i: GenerateInputs, ctx: &mut Context) -> Result<GeneratedImages, NodeError> {
         let z = match i.z {
             Some(z) => z,
-            None => latent_batch(i.count, i.generator.mlp.input_size(), i.seed)?,
+            None => latent_batch(i.count, i.generator.input_size(), i.seed)?,
         };
         Ok(GeneratedImages {
-            images: generate(&i.generator, ctx.backend(), &z)?,
+            images: generate(&i.generator, ctx.backend(), &z, None)?,
         })
     }
 }

@@ -94,7 +94,7 @@ impl Node for GanTrainerNode {
         let (generator, discriminator) = (Network::clone(&i.generator), Network::clone(&i.discriminator));
         let fixed_z = match i.fixed_z {
             Some(z) => z,
-            None => latent_batch(64, generator.mlp.input_size(), config.seed ^ 0x5a_3b1e)?,
+            None => latent_batch(64, generator.input_size(), config.seed ^ 0x5a_3b1e)?,
         };
         let report_dir = i.report_dir.get().map(PathBuf::from);
         let mut report = RunReporter::new(TrainingRun::gan(&config, &i.loader, &ctx.backend().name()), report_dir);
@@ -103,7 +103,7 @@ impl Node for GanTrainerNode {
         if i.checkpoint.apply(&mut trainer, i.loader.batches_per_epoch())? {
             report.resume_losses(&trainer.history);
         }
-        let side = image_side(trainer.model.generator.mlp.output_size());
+        let side = image_side(trainer.model.generator.output_size());
         let backend = ctx.backend().clone();
         let mut observer = NodeObserver {
             ctx,
@@ -157,7 +157,7 @@ impl NodeObserver<'_, '_> {
     /// are not square.
     fn samples(&self, generator: &Network) -> Result<Option<RgbImage>, NodeError> {
         let Some(side) = self.side else { return Ok(None) };
-        let images = generate(generator, &self.backend, &self.fixed_z)?;
+        let images = generate(generator, &self.backend, &self.fixed_z, None)?;
         sample_grid(&images, side).map(Some)
     }
 

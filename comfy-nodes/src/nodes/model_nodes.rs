@@ -87,7 +87,7 @@ pub(super) fn build(
     sizes.push(last);
     let mlp = Mlp::new(sizes, activation.hidden(), output_activation(output))?;
     Ok(ModelOutput {
-        model: Network::new(mlp, seed)?,
+        model: Network::mlp(&mlp, seed)?,
     })
 }
 

@@ -107,7 +107,7 @@ fn judge(
     port: &str,
 ) -> Result<Scored, NodeError> {
     let (rows, pixels) = images.shape().rows_cols();
-    let wanted = d.mlp.input_size();
+    let wanted = d.input_size();
     let side = (pixels as f64).sqrt().round() as usize;
     if pixels != wanted || side * side != pixels {
         return Err(NodeError::msg(format!(
@@ -118,7 +118,7 @@ fn judge(
     let mut values = backend.to_host(images)?;
     values.truncate(n * pixels);
     let x = Tensor::from_vec(values.clone(), [n, pixels])?;
-    let logits = backend.to_host(&d.infer(backend, &x)?)?;
+    let logits = backend.to_host(&d.infer(backend, &x, None)?)?;
     Ok(Scored {
         pixels: values,
         p_real: logits.iter().map(|&z| sigmoid(z)).collect(),

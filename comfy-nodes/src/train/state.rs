@@ -164,7 +164,10 @@ impl<'a> StateReader<'a> {
         let mut params = ParamStore::new();
         for (name, _) in model.iter() {
             if let Some(t) = file.remove(name) {
-                params.insert(name, upload(&t)?);
+                match model.is_buffer(name) {
+                    true => params.insert_buffer(name, upload(&t)?),
+                    false => params.insert(name, upload(&t)?),
+                }
             }
         }
         let m = self.take(&format!("{prefix}.adam_m"));
