@@ -1,0 +1,131 @@
+//! Wide lines, anti-aliased: the coverage of a round pen drawn along a path.
+//!
+//! plotters' bitmap backend draws a line wider than one pixel as one polygon per path, mitred
+//! without limit, so a noisy loss curve's sharp turns send spikes far past the data; drawn one
+//! segment at a time its polygons are a pixel wider than asked and jagged. Side by side:
+//! `docs/measurements/charts-2026-12-02/wide_lines_plotters_vs_ours.png`. Here each pixel gets
+//! the largest coverage any segment gives it (round joins and caps, no double blending).
+use plotters_backend::BackendCoord;
+
+/// How much of each pixel of a rectangle a pen covers, `0..=1`.
+pub(crate) struct Coverage {
+    /// Left column of the rectangle.
+    pub x0: i32,
+    /// Top row of the rectangle.
+    pub y0: i32,
+    /// Columns in the rectangle.
+    pub width: usize,
+    /// Row by row, `width` values each.
+    pub cells: Vec<f32>,
+}
+
+impl Coverage {
+    /// Each covered pixel as `(x, y, coverage)`.
+    pub fn pixels(&self) -> impl Iterator<Item = (i32, i32, f32)> + '_ {
+        let width = self.width.max(1);
+        self.cells
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c > 0.0)
+            .map(move |(i, &c)| {
+                let (dx, dy) = ((i % width) as i32, (i / width) as i32);
+                (self.x0 + dx, self.y0 + dy, c)
+            })
+    }
+}
+
+/// The coverage of a round pen `width` pixels across drawn along `path` (pixel centres), within
+/// a canvas of `size` pixels.
+pub(crate) fn stroke(path: &[BackendCoord], width: u32, size: (u32, u32)) -> Coverage {
+    let r = f64::from(width) / 2.0;
+    let reach = r.ceil() as i32 + 1;
+    let limit = |v: i32, max: u32| v.clamp(0, max as i32);
+    let (xs, ys) = (path.iter().map(|p| p.0), path.iter().map(|p| p.1));
+    let (x0, x1) = (
+        limit(xs.clone().min().unwrap_or(0).saturating_sub(reach), size.0),
+        limit(xs.max().unwrap_or(0).saturating_add(reach), size.0),
+    );
+    let (y0, y1) = (
+        limit(ys.clone().min().unwrap_or(0).saturating_sub(reach), size.1),
+        limit(ys.max().unwrap_or(0).saturating_add(reach), size.1),
+    );
+    let width_px = (x1 - x0).max(0) as usize;
+    let mut cells = vec![0.0f32; width_px * (y1 - y0).max(0) as usize];
+    let segments = path
+        .windows(2)
+        .map(|s| (s[0], s[1]))
+        .chain(path.first().filter(|_| path.len() == 1).map(|&p| (p, p)));
+    for (a, b) in segments {
+        let (sx0, sx1) = (
+            (a.0.min(b.0).saturating_sub(reach)).max(x0),
+            (a.0.max(b.0).saturating_add(reach)).min(x1),
+        );
+        let (sy0, sy1) = (
+            (a.1.min(b.1).saturating_sub(reach)).max(y0),
+            (a.1.max(b.1).saturating_add(reach)).min(y1),
+        );
+        for y in sy0..sy1 {
+            let row = (y - y0) as usize * width_px;
+            for x in sx0..sx1 {
+                // A pixel is covered by how far the pen's edge lies past its centre, up to 1.
+                let cover = (r + 0.5 - distance((x, y), a, b)).clamp(0.0, 1.0) as f32;
+                let cell = &mut cells[row + (x - x0) as usize];
+                *cell = cell.max(cover);
+            }
+        }
+    }
+    Coverage {
+        x0,
+        y0,
+        width: width_px,
+        cells,
+    }
+}
+
+/// Distance from pixel centre `p` to the segment `a`-`b`.
+fn distance(p: BackendCoord, a: BackendCoord, b: BackendCoord) -> f64 {
+    let f = |c: BackendCoord| (f64::from(c.0), f64::from(c.1));
+    let (p, a, b) = (f(p), f(a), f(b));
+    let (px, py, dx, dy) = (p.0 - a.0, p.1 - a.1, b.0 - a.0, b.1 - a.1);
+    let length2 = dx * dx + dy * dy;
+    let t = if length2 > 0.0 {
+        ((px * dx + py * dy) / length2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (px - t * dx).hypot(py - t * dy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(c: &Coverage, x: i32, y: i32) -> f32 {
+        c.pixels().find(|p| (p.0, p.1) == (x, y)).map_or(0.0, |p| p.2)
+    }
+
+    #[test]
+    fn a_flat_two_pixel_line_is_solid_for_two_rows_and_soft_beside_them() {
+        let c = stroke(&[(2, 5), (12, 5)], 2, (20, 20));
+        // Pen of radius 1 centred on row 5: rows 4..=6 are within 1.5 of it, row 5 fully.
+        assert_eq!(at(&c, 7, 5), 1.0);
+        assert_eq!((at(&c, 7, 4), at(&c, 7, 6)), (0.5, 0.5));
+        assert_eq!(at(&c, 7, 3), 0.0);
+        let row_sum: f32 = (0..20).map(|y| at(&c, 7, y)).sum();
+        assert_eq!(row_sum, 2.0, "two pixels of ink across");
+    }
+
+    #[test]
+    fn sharp_turns_stay_near_the_points_and_off_canvas_paths_are_clipped() {
+        // A zigzag a mitred join would send far above row 0.
+        let zigzag: Vec<BackendCoord> = (0..40).map(|i| (i, if i % 2 == 0 { 10 } else { 30 })).collect();
+        let c = stroke(&zigzag, 2, (50, 50));
+        assert!(c.pixels().all(|(_, y, _)| (8..=32).contains(&y)));
+        let far = stroke(&[(-1_000_000, -5), (i32::MAX, i32::MIN)], 3, (10, 10));
+        assert!(far
+            .pixels()
+            .all(|(x, y, _)| (0..10).contains(&x) && (0..10).contains(&y)));
+        let dot = stroke(&[(4, 4)], 4, (10, 10));
+        assert_eq!(at(&dot, 4, 4), 1.0);
+    }
+}
