@@ -222,14 +222,23 @@ mod tests {
     const INK: Rgb<u8> = Rgb([200, 0, 0]);
     const PAPER: Rgb<u8> = Rgb([255, 255, 255]);
 
-    /// Bounding box `(x0, y0, x1, y1)` (inclusive) of the pixels that are not paper.
-    fn ink_box(img: &RgbImage) -> Option<(u32, u32, u32, u32)> {
-        img.enumerate_pixels()
-            .filter(|(_, _, p)| **p != PAPER)
-            .fold(None, |b, (x, y, _)| {
-                let (x0, y0, x1, y1) = b.unwrap_or((x, y, x, y));
-                Some((x0.min(x), y0.min(y), x1.max(x), y1.max(y)))
-            })
+    /// The columns and the rows that hold ink, each as `(first, last)`.
+    fn ink_spans(img: &RgbImage) -> ((u32, u32), (u32, u32)) {
+        let inked: Vec<(u32, u32)> = img
+            .enumerate_pixels()
+            .filter(|p| *p.2 != PAPER)
+            .map(|p| (p.0, p.1))
+            .collect();
+        let span = |v: Vec<u32>| {
+            (
+                v.iter().copied().min().unwrap_or(0),
+                v.iter().copied().max().unwrap_or(0),
+            )
+        };
+        (
+            span(inked.iter().map(|p| p.0).collect()),
+            span(inked.iter().map(|p| p.1).collect()),
+        )
     }
 
     #[test]
@@ -241,7 +250,7 @@ mod tests {
             .pos(plotters::style::text_anchor::Pos::new(HPos::Center, VPos::Top));
         draw_on(&mut img, "test", |area| area.draw_text("loss", &style, (5, 70))).unwrap();
         let (w, _) = Typeface::embedded().unwrap().size("loss", 18.0);
-        let (x0, y0, x1, y1) = ink_box(&img).unwrap();
+        let ((x0, x1), (y0, y1)) = ink_spans(&img);
         assert!(x0 >= 5 && x1 < 5 + 18, "across the line box: {x0}..={x1}");
         let (top, bottom) = (70 - w as i32 / 2, 70 + w as i32 / 2);
         assert!(

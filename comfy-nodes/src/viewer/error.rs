@@ -72,8 +72,8 @@ pub enum ViewerError {
         min_height: u32,
     },
     /// The embedded font could not be parsed (a damaged `comfy-nodes/fonts/DejaVuSans.ttf`).
-    #[error("the embedded font cannot be read: {0}")]
-    Font(ab_glyph::InvalidFont),
+    #[error("the embedded font comfy-nodes/fonts/DejaVuSans.ttf cannot be read as a TrueType font")]
+    Font,
     /// plotters failed to draw on the picture.
     #[error("{what}: drawing failed: {message}")]
     Draw {

@@ -55,6 +55,9 @@ pub(crate) fn stroke(path: &[BackendCoord], width: u32, size: (u32, u32)) -> Cov
         .windows(2)
         .map(|s| (s[0], s[1]))
         .chain(path.first().filter(|_| path.len() == 1).map(|&p| (p, p)));
+    // Pixels whose centre lies within r - 0.5 of the path are covered whole, those past r + 0.5
+    // not at all; in between, by how far the pen's edge lies past the centre.
+    let (inner, outer) = ((r - 0.5).max(0.0).powi(2), (r + 0.5).powi(2));
     for (a, b) in segments {
         let (sx0, sx1) = (
             (a.0.min(b.0).saturating_sub(reach)).max(x0),
@@ -64,11 +67,19 @@ pub(crate) fn stroke(path: &[BackendCoord], width: u32, size: (u32, u32)) -> Cov
             (a.1.min(b.1).saturating_sub(reach)).max(y0),
             (a.1.max(b.1).saturating_add(reach)).min(y1),
         );
+        let segment = Segment::new(a, b);
         for y in sy0..sy1 {
             let row = (y - y0) as usize * width_px;
             for x in sx0..sx1 {
-                // A pixel is covered by how far the pen's edge lies past its centre, up to 1.
-                let cover = (r + 0.5 - distance((x, y), a, b)).clamp(0.0, 1.0) as f32;
+                let d2 = segment.distance2(x, y);
+                if d2 >= outer {
+                    continue;
+                }
+                let cover = if d2 <= inner {
+                    1.0
+                } else {
+                    (r + 0.5 - d2.sqrt()).clamp(0.0, 1.0) as f32
+                };
                 let cell = &mut cells[row + (x - x0) as usize];
                 *cell = cell.max(cover);
             }
@@ -82,18 +93,35 @@ pub(crate) fn stroke(path: &[BackendCoord], width: u32, size: (u32, u32)) -> Cov
     }
 }
 
-/// Distance from pixel centre `p` to the segment `a`-`b`.
-fn distance(p: BackendCoord, a: BackendCoord, b: BackendCoord) -> f64 {
-    let f = |c: BackendCoord| (f64::from(c.0), f64::from(c.1));
-    let (p, a, b) = (f(p), f(a), f(b));
-    let (px, py, dx, dy) = (p.0 - a.0, p.1 - a.1, b.0 - a.0, b.1 - a.1);
-    let length2 = dx * dx + dy * dy;
-    let t = if length2 > 0.0 {
-        ((px * dx + py * dy) / length2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (px - t * dx).hypot(py - t * dy)
+/// A segment between two pixel centres, ready for distance queries.
+struct Segment {
+    a: (f64, f64),
+    d: (f64, f64),
+    length2: f64,
+}
+
+impl Segment {
+    fn new(a: BackendCoord, b: BackendCoord) -> Self {
+        let a = (f64::from(a.0), f64::from(a.1));
+        let d = (f64::from(b.0) - a.0, f64::from(b.1) - a.1);
+        Segment {
+            a,
+            d,
+            length2: d.0 * d.0 + d.1 * d.1,
+        }
+    }
+
+    /// Squared distance from the centre of pixel (`x`, `y`) to the segment.
+    fn distance2(&self, x: i32, y: i32) -> f64 {
+        let (px, py) = (f64::from(x) - self.a.0, f64::from(y) - self.a.1);
+        let t = if self.length2 > 0.0 {
+            ((px * self.d.0 + py * self.d.1) / self.length2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let (ex, ey) = (px - t * self.d.0, py - t * self.d.1);
+        ex * ex + ey * ey
+    }
 }
 
 #[cfg(test)]

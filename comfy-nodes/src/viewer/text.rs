@@ -34,7 +34,7 @@ pub(crate) struct Typeface {
 impl Typeface {
     /// The embedded DejaVu Sans.
     pub fn embedded() -> Result<Self, ViewerError> {
-        let font = FontRef::try_from_slice(DEJAVU_SANS).map_err(ViewerError::Font)?;
+        let font = FontRef::try_from_slice(DEJAVU_SANS).map_err(|_| ViewerError::Font)?;
         Ok(Typeface { font })
     }
 
