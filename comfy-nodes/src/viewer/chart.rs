@@ -1,5 +1,7 @@
 //! Drawing a [`LinePlot`] with plotters: the grid, axes, ticks, tick labels and axis titles as a
 //! plotters mesh over the [`Frame`]'s ticks, then the lines, the frame and the title.
+use plotters::chart::ChartContext;
+use plotters::coord::cartesian::Cartesian2d;
 use plotters::coord::Shift;
 use plotters::prelude::{ChartBuilder, Circle, DrawingArea, PathElement};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -12,6 +14,9 @@ use super::frame::{Frame, TICK_LEN};
 use super::plot::{LinePlot, AXIS, GRID, NOTE, TEXT};
 use super::ticks::format_tick;
 
+/// The chart's coordinates: pixels of the plot area, data along our tick axes.
+type Chart<'a, 'b> = ChartContext<'a, Canvas<'b>, Cartesian2d<TickAxis, TickAxis>>;
+
 /// Draws everything of `plot` but its legend; `empty` adds the "no data" note.
 pub(super) fn draw_chart(
     area: &DrawingArea<Canvas<'_>, Shift>,
@@ -19,9 +24,30 @@ pub(super) fn draw_chart(
     frame: &Frame,
     empty: bool,
 ) -> Result<(), DrawError> {
+    let chart = draw_mesh(area, plot, frame)?;
+    draw_lines(area, &chart, plot, frame)?;
     let p = frame.plot;
+    outline(area, (p.x - 1, p.y - 1, p.w + 2, p.h + 2), AXIS)?;
+    if !plot.title.is_empty() {
+        let style = text_style(frame.title, TEXT).pos(Pos::new(HPos::Center, VPos::Top));
+        area.draw_text(&plot.title, &style, ((plot.width / 2) as i32, 4 * frame.scale as i32))?;
+    }
+    if empty {
+        let style = text_style(frame.text, NOTE).pos(Pos::new(HPos::Center, VPos::Center));
+        area.draw_text("no data", &style, (p.x + p.w / 2, p.y + p.h / 2))?;
+    }
+    Ok(())
+}
+
+/// Places the plot area where the frame says and draws plotters' mesh on it: grid lines on
+/// the ticks, the left and bottom axes with their tick marks, labels and titles.
+fn draw_mesh<'a, 'b>(
+    area: &'a DrawingArea<Canvas<'b>, Shift>,
+    plot: &LinePlot,
+    frame: &Frame,
+) -> Result<Chart<'a, 'b>, DrawError> {
+    let (p, gap) = (frame.plot, 4 * frame.scale as i32);
     let (xt, yt) = (&frame.x_ticks, &frame.y_ticks);
-    let gap = 4 * frame.scale as i32;
     let mut chart = ChartBuilder::on(area)
         .margin_top(p.y)
         .margin_left(gap)
@@ -47,6 +73,16 @@ pub(super) fn draw_chart(
         .x_desc(plot.x_label.as_str())
         .y_desc(plot.y_label.as_str())
         .draw()?;
+    Ok(chart)
+}
+
+/// Draws each series in order: a dot for a single point, else its line.
+fn draw_lines(
+    area: &DrawingArea<Canvas<'_>, Shift>,
+    chart: &Chart<'_, '_>,
+    plot: &LinePlot,
+    frame: &Frame,
+) -> Result<(), DrawError> {
     for (i, series) in plot.series.iter().enumerate() {
         let pen = series.stroke.unwrap_or(frame.scale).max(1);
         let color = rgb(plot.color(i));
@@ -59,21 +95,11 @@ pub(super) fn draw_chart(
             [only] => area.draw(&Circle::new(*only, 2 * frame.scale, color.filled()))?,
             // A one-pixel line through every point keeps the shading of where a dense, noisy
             // curve crosses most; a wider one needs at most four points per column.
-            _ if pen > 1 && pixels.len() > 2 * p.w as usize => {
+            _ if pen > 1 && pixels.len() > 2 * frame.plot.w as usize => {
                 area.draw(&PathElement::new(envelope(&pixels), color.stroke_width(pen)))?
             }
             _ => area.draw(&PathElement::new(pixels, color.stroke_width(pen)))?,
         }
-    }
-    outline(area, (p.x - 1, p.y - 1, p.w + 2, p.h + 2), AXIS)?;
-    let (centre, top) = ((plot.width / 2) as i32, gap);
-    if !plot.title.is_empty() {
-        let style = text_style(frame.title, TEXT).pos(Pos::new(HPos::Center, VPos::Top));
-        area.draw_text(&plot.title, &style, (centre, top))?;
-    }
-    if empty {
-        let style = text_style(frame.text, NOTE).pos(Pos::new(HPos::Center, VPos::Center));
-        area.draw_text("no data", &style, (p.x + p.w / 2, p.y + p.h / 2))?;
     }
     Ok(())
 }

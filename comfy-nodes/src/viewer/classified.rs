@@ -134,20 +134,7 @@ pub fn real_vs_fake(
     }
     let t = options.threshold;
     let face = Typeface::embedded()?;
-    let halves = [
-        Half {
-            judged: real,
-            heading: "REAL (from the dataset)",
-            summary: format!("{} of {} judged real", real.judged_real(t), real.count()),
-            cells: Cells::new(real, options),
-        },
-        Half {
-            judged: generated,
-            heading: "GENERATED (by the generator)",
-            summary: format!("D fooled by {} of {}", generated.judged_real(t), generated.count()),
-            cells: Cells::new(generated, options),
-        },
-    ];
+    let halves = halves(real, generated, options);
     let panels = halves[0].width(&face) + PANEL_GAP + halves[1].width(&face);
     let width = 2 * MARGIN + panels.max(legend_width(&face, t));
     let block = halves[0].cells.block().1.max(halves[1].cells.block().1);
@@ -179,4 +166,23 @@ pub fn real_vs_fake(
         paste_half(&mut img, half, (at.0, at.1 + heading_height()), options)?;
     }
     Ok(img)
+}
+
+/// The two halves, each with its heading and the count of its verdicts.
+fn halves<'h, 'a>(real: &'h Judged<'a>, generated: &'h Judged<'a>, options: &ClassifiedOptions) -> [Half<'h, 'a>; 2] {
+    let t = options.threshold;
+    [
+        Half {
+            judged: real,
+            heading: "REAL (from the dataset)",
+            summary: format!("{} of {} judged real", real.judged_real(t), real.count()),
+            cells: Cells::new(real, options),
+        },
+        Half {
+            judged: generated,
+            heading: "GENERATED (by the generator)",
+            summary: format!("D fooled by {} of {}", generated.judged_real(t), generated.count()),
+            cells: Cells::new(generated, options),
+        },
+    ]
 }

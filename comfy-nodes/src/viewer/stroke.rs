@@ -5,6 +5,8 @@
 //! segment at a time its polygons are a pixel wider than asked and jagged. Side by side:
 //! `docs/measurements/charts-2026-12-02/wide_lines_plotters_vs_ours.png`. Here each pixel gets
 //! the largest coverage any segment gives it (round joins and caps, no double blending).
+use std::ops::Range;
+
 use plotters_backend::BackendCoord;
 
 /// How much of each pixel of a rectangle a pen covers, `0..=1`.
@@ -39,57 +41,54 @@ impl Coverage {
 pub(crate) fn stroke(path: &[BackendCoord], width: u32, size: (u32, u32)) -> Coverage {
     let r = f64::from(width) / 2.0;
     let reach = r.ceil() as i32 + 1;
-    let limit = |v: i32, max: u32| v.clamp(0, max as i32);
+    let (columns, rows) = ((0, size.0 as i32), (0, size.1 as i32));
     let (xs, ys) = (path.iter().map(|p| p.0), path.iter().map(|p| p.1));
-    let (x0, x1) = (
-        limit(xs.clone().min().unwrap_or(0).saturating_sub(reach), size.0),
-        limit(xs.max().unwrap_or(0).saturating_add(reach), size.0),
-    );
-    let (y0, y1) = (
-        limit(ys.clone().min().unwrap_or(0).saturating_sub(reach), size.1),
-        limit(ys.max().unwrap_or(0).saturating_add(reach), size.1),
-    );
-    let width_px = (x1 - x0).max(0) as usize;
-    let mut cells = vec![0.0f32; width_px * (y1 - y0).max(0) as usize];
-    let segments = path
-        .windows(2)
-        .map(|s| (s[0], s[1]))
-        .chain(path.first().filter(|_| path.len() == 1).map(|&p| (p, p)));
-    // Pixels whose centre lies within r - 0.5 of the path are covered whole, those past r + 0.5
-    // not at all; in between, by how far the pen's edge lies past the centre.
-    let (inner, outer) = ((r - 0.5).max(0.0).powi(2), (r + 0.5).powi(2));
-    for (a, b) in segments {
-        let (sx0, sx1) = (
-            (a.0.min(b.0).saturating_sub(reach)).max(x0),
-            (a.0.max(b.0).saturating_add(reach)).min(x1),
-        );
-        let (sy0, sy1) = (
-            (a.1.min(b.1).saturating_sub(reach)).max(y0),
-            (a.1.max(b.1).saturating_add(reach)).min(y1),
-        );
-        let segment = Segment::new(a, b);
-        for y in sy0..sy1 {
-            let row = (y - y0) as usize * width_px;
-            for x in sx0..sx1 {
+    let (x0, x1) = span(xs.clone().min().unwrap_or(0), xs.max().unwrap_or(0), reach, columns);
+    let (y0, y1) = span(ys.clone().min().unwrap_or(0), ys.max().unwrap_or(0), reach, rows);
+    let width = (x1 - x0) as usize;
+    let mut coverage = Coverage {
+        x0,
+        y0,
+        width,
+        cells: vec![0.0; width * (y1 - y0) as usize],
+    };
+    let segments = path.windows(2).map(|s| (s[0], s[1]));
+    let dot = path.first().filter(|_| path.len() == 1).map(|&p| (p, p));
+    for (a, b) in segments.chain(dot) {
+        let (sx0, sx1) = span(a.0.min(b.0), a.0.max(b.0), reach, (x0, x1));
+        let (sy0, sy1) = span(a.1.min(b.1), a.1.max(b.1), reach, (y0, y1));
+        coverage.add(&Segment::new(a, b), r, (sx0..sx1, sy0..sy1));
+    }
+    coverage
+}
+
+/// The pixels from `reach` before `lo` to `reach` past `hi`, held within `min..max`.
+fn span(lo: i32, hi: i32, reach: i32, (min, max): (i32, i32)) -> (i32, i32) {
+    (
+        lo.saturating_sub(reach).clamp(min, max),
+        hi.saturating_add(reach).clamp(min, max),
+    )
+}
+
+impl Coverage {
+    /// Raises the coverage of the pixels in `columns x rows` to what a pen of radius `r` drawn
+    /// along `segment` gives them.
+    fn add(&mut self, segment: &Segment, r: f64, (columns, rows): (Range<i32>, Range<i32>)) {
+        // Pixels whose centre lies within r - 0.5 of the segment are covered whole, those past
+        // r + 0.5 not at all; in between, by how far the pen's edge lies past the centre.
+        let (inner, outer) = ((r - 0.5).max(0.0).powi(2), (r + 0.5).powi(2));
+        for y in rows {
+            let row = (y - self.y0) as usize * self.width;
+            for x in columns.clone() {
                 let d2 = segment.distance2(x, y);
                 if d2 >= outer {
                     continue;
                 }
-                let cover = if d2 <= inner {
-                    1.0
-                } else {
-                    (r + 0.5 - d2.sqrt()).clamp(0.0, 1.0) as f32
-                };
-                let cell = &mut cells[row + (x - x0) as usize];
+                let cover = if d2 <= inner { 1.0 } else { (r + 0.5 - d2.sqrt()) as f32 };
+                let cell = &mut self.cells[row + (x - self.x0) as usize];
                 *cell = cell.max(cover);
             }
         }
-    }
-    Coverage {
-        x0,
-        y0,
-        width: width_px,
-        cells,
     }
 }
 
