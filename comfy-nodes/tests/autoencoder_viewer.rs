@@ -39,13 +39,19 @@ fn originals_sit_above_their_reconstructions() {
     // The sixth cell of each block is empty: padding colour.
     let (x, y) = cell(band, 1, 2);
     assert_eq!(*picture.get_pixel(x, y), DEFAULT_PADDING_COLOR);
-    // Each caption band holds some lit caption text.
+    // Each caption band holds caption text: light grey (225) on the padding (72), anti-aliased,
+    // so more than ten pixels at least half inked and some edges in between.
     for band_top in [0, band + block.height()] {
-        let lit = (band_top..band_top + band)
+        let levels: Vec<u8> = (band_top..band_top + band)
             .flat_map(|y| (0..picture.width()).map(move |x| (x, y)))
-            .filter(|&(x, y)| picture.get_pixel(x, y).0[0] > 200)
-            .count();
-        assert!(lit > 10, "no caption in the band at row {band_top}");
+            .map(|(x, y)| picture.get_pixel(x, y).0[0])
+            .collect();
+        let lit = levels.iter().filter(|&&v| v > 148).count();
+        assert!(lit > 10, "no caption in the band at row {band_top}: {lit} lit pixels");
+        assert!(
+            levels.iter().any(|&v| v > 72 && v < 148),
+            "caption edges are anti-aliased"
+        );
     }
 }
 

@@ -4,7 +4,7 @@ use comfy_core::{Activation, CancelToken, Context, DynNode, Image, Inputs, Mlp, 
 use comfy_nodes::dataset::{DataLoader, ImageDataset, LoaderConfig, PixelScale};
 use comfy_nodes::gan::Network;
 use comfy_nodes::nodes::{GanTrainerNode, HtmlReportNode};
-use comfy_nodes::report::{base64, EmbeddedPng, Figure, ReportPage, RunReporter, RunState, TrainingRun};
+use comfy_nodes::report::{EmbeddedPng, Figure, ReportPage, RunReporter, RunState, TrainingRun};
 use comfy_nodes::train::{LossName, StepReport};
 use comfy_nodes::viewer::{Rgb, RgbImage};
 use std::path::PathBuf;
@@ -106,7 +106,12 @@ fn pictures_are_embedded_png_data_uris() {
         png.uri()
     );
     assert!(html.contains(&tag));
-    assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    // The payload is standard base64 of a PNG that decodes to the very picture.
+    use base64::Engine;
+    let payload = png.uri().trim_start_matches("data:image/png;base64,");
+    let bytes = base64::engine::general_purpose::STANDARD.decode(payload).unwrap();
+    let decoded = image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).unwrap();
+    assert_eq!(decoded.to_rgb8(), img);
 }
 
 #[test]

@@ -217,3 +217,34 @@ fn tiny_canvases_are_rejected() {
     };
     assert!(matches!(giant.render(), Err(ViewerError::TooLarge { .. })));
 }
+
+#[test]
+fn wide_lines_of_noisy_data_stay_beside_their_points() {
+    // A zigzag between 0.4 and 0.6, 3 pixels wide, on axes from 0 to 1: its sharp turns must not
+    // throw ink towards 0 (plotters' own wide paths mitre without limit and do).
+    let zigzag = (0..400).map(|i| (i as f64, if i % 2 == 0 { 0.4 } else { 0.6 }));
+    let plot = LinePlot::default()
+        .with_series(Series::new("zigzag", zigzag.collect()).with_stroke(3))
+        .with_series(Series::new("bounds", vec![(0.0, 0.0), (0.0, 1.0)]));
+    let img = plot.render().unwrap();
+    // The frame's top and bottom rows: the rows with the longest runs of the axis colour.
+    let axis = Rgb([90, 90, 96]);
+    let mut rows: Vec<(usize, u32)> = (0..img.height())
+        .map(|y| ((0..img.width()).filter(|&x| *img.get_pixel(x, y) == axis).count(), y))
+        .collect();
+    rows.sort_unstable();
+    let (a, b) = (rows[rows.len() - 1].1, rows[rows.len() - 2].1);
+    let (top, bottom) = (a.min(b), a.max(b));
+    let row_of = |v: f64| bottom as f64 - v * (bottom - top) as f64;
+    let blue = |p: &Rgb<u8>| i32::from(p.0[2]) - i32::from(p.0[0]) > 30;
+    let below = (row_of(0.4) as u32 + 4..bottom)
+        .flat_map(|y| (0..img.width()).map(move |x| (x, y)))
+        .filter(|&(x, y)| blue(img.get_pixel(x, y)))
+        .count();
+    assert_eq!(below, 0, "ink of the zigzag below its lowest point");
+    let band = (row_of(0.6) as u32..row_of(0.4) as u32).flat_map(|y| (0..img.width()).map(move |x| (x, y)));
+    assert!(
+        band.filter(|&(x, y)| blue(img.get_pixel(x, y))).count() > 10_000,
+        "the zigzag is drawn"
+    );
+}

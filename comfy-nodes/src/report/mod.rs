@@ -16,7 +16,6 @@
 //! assert!(html.contains("<h1>demo &lt;1&gt;</h1>"));
 //! assert!(!html.contains("http-equiv=\"refresh\"")); // a finished page stays put
 //! ```
-mod base64;
 mod error;
 mod escape;
 mod live;
@@ -24,7 +23,6 @@ mod page;
 mod picture;
 mod run;
 
-pub use base64::base64;
 pub use error::ReportError;
 pub use escape::escape_html;
 pub use live::{RunReporter, GAN_TITLE, LIVE_INTERVAL, PAGE_FILE, SAMPLES_ZOOM};

@@ -1,7 +1,8 @@
 //! Pictures on the page: PNG bytes embedded as `data:` URIs, so the page is one file that needs
 //! nothing beside it and nothing from the network.
-use super::base64::base64;
 use super::error::ReportError;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
 use image::codecs::png::PngEncoder;
 use image::{ExtendedColorType, ImageEncoder, RgbImage};
 
@@ -43,7 +44,7 @@ impl EmbeddedPng {
                 source,
             })?;
         Ok(EmbeddedPng {
-            uri: format!("data:image/png;base64,{}", base64(&png)),
+            uri: format!("data:image/png;base64,{}", BASE64.encode(&png)),
             width,
             height,
         })

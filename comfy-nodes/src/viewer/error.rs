@@ -1,7 +1,7 @@
 //! `ViewerError`: everything that can go wrong while drawing or saving a picture.
 use std::path::PathBuf;
 
-/// Why a grid, plot or PNG could not be made.
+/// Why a grid, plot, view or PNG could not be made.
 ///
 /// Argument errors say which argument and what was expected; IO and encode errors name the path.
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +70,17 @@ pub enum ViewerError {
         min_width: u32,
         /// Smallest accepted height.
         min_height: u32,
+    },
+    /// The embedded font could not be parsed (a damaged `comfy-nodes/fonts/DejaVuSans.ttf`).
+    #[error("the embedded font comfy-nodes/fonts/DejaVuSans.ttf cannot be read as a TrueType font")]
+    Font,
+    /// plotters failed to draw on the picture.
+    #[error("{what}: drawing failed: {message}")]
+    Draw {
+        /// What was being drawn.
+        what: &'static str,
+        /// plotters' error.
+        message: String,
     },
     /// Reading or writing the file system failed.
     #[error("{}: {source}", path.display())]

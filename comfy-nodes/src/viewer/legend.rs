@@ -1,38 +1,49 @@
 //! The plot legend: a boxed list of colour swatches and series names, placed in the corner of
-//! the plot area where it hides the least data.
+//! the plot area where it hides the least of what is drawn.
+//!
+//! plotters' own legend (`configure_series_labels`) sits where it is told; this one looks at the
+//! drawn chart first, so a falling curve keeps its top-left and a rising one its top-right.
 use image::RgbImage;
 
-use super::draw::{fill_rect, stroke_rect, Rect};
-use super::font::{draw_text, text_height, text_width, CAP_HEIGHT};
-use super::frame::Frame;
+use super::canvas::{draw_on, fill, outline, text_style};
+use super::error::ViewerError;
+use super::frame::{Frame, Rect};
 use super::plot::{LinePlot, Series, BACKGROUND, GRID, LEGEND_BORDER, TEXT};
+use super::text::Typeface;
 
-/// Draws a boxed legend in the plot corner that hides the fewest drawn data pixels.
-pub(super) fn draw_legend(img: &mut RgbImage, plot: &LinePlot, frame: &Frame) {
-    let s = frame.scale;
+/// Draws a boxed legend in the plot corner that hides the fewest drawn pixels.
+pub(super) fn draw_legend(
+    img: &mut RgbImage,
+    plot: &LinePlot,
+    frame: &Frame,
+    face: &Typeface,
+) -> Result<(), ViewerError> {
+    let (s, line) = (frame.scale as i32, frame.text as i32);
     let labels: Vec<String> = plot
         .series
         .iter()
         .enumerate()
         .map(|(i, series)| legend_label(i, series))
         .collect();
-    let (pad, swatch, row) = (i64::from(4 * s), i64::from(12 * s), i64::from(text_height(s) + 2 * s));
-    let text_w = labels.iter().map(|l| i64::from(text_width(l, s))).max().unwrap_or(0);
-    let (w, h) = (
-        pad * 3 + swatch + text_w,
-        pad * 2 + row * labels.len() as i64 - i64::from(2 * s),
-    );
-    let rect = best_corner(img, frame.plot, w, h, i64::from(6 * s));
-    let all = Rect::of_image(img);
-    fill_rect(img, &all, rect, BACKGROUND);
-    stroke_rect(img, &all, rect, LEGEND_BORDER);
-    for (i, label) in labels.iter().enumerate() {
-        let top = rect.y + pad + row * i as i64;
-        let mid = top + i64::from(CAP_HEIGHT * s) / 2;
-        let bar = Rect::new(rect.x + pad, mid - i64::from(s), swatch, i64::from(2 * s));
-        fill_rect(img, &all, bar, plot.color(i));
-        draw_text(img, (rect.x + pad * 2 + swatch) as i32, top as i32, label, s, TEXT);
-    }
+    let (pad, swatch, row) = (4 * s, 12 * s, line + 2 * s);
+    let text_w = labels
+        .iter()
+        .map(|l| face.size(l, line as f32).0 as i32)
+        .max()
+        .unwrap_or(0);
+    let (w, h) = (pad * 3 + swatch + text_w, pad * 2 + row * labels.len() as i32 - 2 * s);
+    let rect = best_corner(img, frame.plot, w, h, 6 * s);
+    draw_on(img, "line plot legend", |area| {
+        fill(area, rect.xywh(), BACKGROUND)?;
+        outline(area, rect.xywh(), LEGEND_BORDER)?;
+        for (i, label) in labels.iter().enumerate() {
+            let top = rect.y + pad + row * i as i32;
+            fill(area, (rect.x + pad, top + line / 2 - s, swatch, 2 * s), plot.color(i))?;
+            let at = (rect.x + pad * 2 + swatch, top);
+            area.draw_text(label, &text_style(frame.text, TEXT), at)?;
+        }
+        Ok(())
+    })
 }
 
 fn legend_label(index: usize, series: &Series) -> String {
@@ -50,11 +61,11 @@ fn legend_label(index: usize, series: &Series) -> String {
 
 /// Of the four corners of `plot` (inset by `inset`), the one where a `w x h` box covers the
 /// fewest pixels already drawn; ties go to top-right, top-left, bottom-right, bottom-left.
-fn best_corner(img: &RgbImage, plot: Rect, w: i64, h: i64, inset: i64) -> Rect {
+fn best_corner(img: &RgbImage, plot: Rect, w: i32, h: i32, inset: i32) -> Rect {
     let (left, right) = (plot.x + inset, plot.x + plot.w - inset - w);
     let (top, bottom) = (plot.y + inset, plot.y + plot.h - inset - h);
     let corners = [(right, top), (left, top), (right, bottom), (left, bottom)];
-    let drawn = |x: i64, y: i64| {
+    let drawn = |x: i32, y: i32| {
         let pixel = if x < 0 || y < 0 {
             None
         } else {
@@ -62,7 +73,7 @@ fn best_corner(img: &RgbImage, plot: Rect, w: i64, h: i64, inset: i64) -> Rect {
         };
         pixel.is_some_and(|p| *p != BACKGROUND && *p != GRID)
     };
-    let covered = |&(x, y): &(i64, i64)| {
+    let covered = |&(x, y): &(i32, i32)| {
         let (xs, ys) = (x - inset / 2..x + w + inset / 2, y - inset / 2..y + h + inset / 2);
         ys.flat_map(|py| xs.clone().map(move |px| (px, py)))
             .filter(|&(px, py)| drawn(px, py))
@@ -73,5 +84,10 @@ fn best_corner(img: &RgbImage, plot: Rect, w: i64, h: i64, inset: i64) -> Rect {
         .min_by_key(|c| covered(c))
         .copied()
         .unwrap_or((right, top));
-    Rect::new(best.0, best.1, w, h)
+    Rect {
+        x: best.0,
+        y: best.1,
+        w,
+        h,
+    }
 }

@@ -1,5 +1,5 @@
-//! The GAN loss chart: every step in light colours, a moving mean on top in strong ones, so a
-//! long noisy run still shows its trend.
+//! The GAN loss chart: every step in a thin line of light colours, a moving mean on top in strong
+//! ones, so a long noisy run still shows its trend.
 use super::plot::{LinePlot, Series, PALETTE};
 use image::Rgb;
 
@@ -36,15 +36,21 @@ pub fn loss_chart(title: &str, curves: &[(&str, Vec<(f64, f64)>)]) -> LinePlot {
     let window = smoothing_window(longest);
     for (i, (name, points)) in curves.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
-        let raw_color = if window > 1 { tint(color, 0.6) } else { color };
-        plot = plot.with_series(Series::new(*name, points.clone()).with_color(raw_color));
+        let raw = Series::new(*name, points.clone());
+        // Under a mean, the steps are a light, thin (anti-aliased) line; alone, a normal one.
+        let raw = if window > 1 {
+            raw.with_color(tint(color, 0.6)).with_stroke(1)
+        } else {
+            raw.with_color(color)
+        };
+        plot = plot.with_series(raw);
     }
     if window > 1 {
         // Finite points only, so that one NaN does not blank the rest of the mean.
         for (i, (name, points)) in curves.iter().enumerate() {
             let finite: Vec<(f64, f64)> = points.iter().copied().filter(|p| p.1.is_finite()).collect();
             let mean = Series::new(format!("{name}, mean of {window}"), moving_mean(&finite, window));
-            plot = plot.with_series(mean.with_color(PALETTE[i % PALETTE.len()]));
+            plot = plot.with_series(mean.with_color(PALETTE[i % PALETTE.len()]).with_stroke(3));
         }
     }
     plot
@@ -78,5 +84,6 @@ mod tests {
             vec!["D loss", "G loss", "D loss, mean of 100", "G loss, mean of 100"]
         );
         assert_eq!(chart.series[2].color, Some(PALETTE[0]));
+        assert_eq!((chart.series[0].stroke, chart.series[2].stroke), (Some(1), Some(3)));
     }
 }

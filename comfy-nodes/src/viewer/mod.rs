@@ -6,7 +6,8 @@
 //!   `[N, H, W, C]`) into one [`RgbImage`], with padding, optional integer upscaling, and NaN
 //!   pixels in a loud colour.
 //! - [`LinePlot`] draws named [`Series`] as a line chart with "nice" ticks, axis titles and a
-//!   legend, using the built-in bitmap [`font`].
+//!   legend, through plotters, with anti-aliased [`text`] in the embedded TrueType font
+//!   (DejaVu Sans, licence in `comfy-nodes/fonts/`): no font needs to be installed.
 //! - [`save_png`] writes a picture atomically (temporary file, fsync, rename).
 //!
 //! ```
@@ -22,10 +23,12 @@
 //! assert_eq!(plot.render()?.dimensions(), (800, 500));
 //! # Ok::<(), comfy_nodes::viewer::ViewerError>(())
 //! ```
+mod axis;
+mod canvas;
+mod chart;
 mod classified;
-mod draw;
+mod classified_layout;
 mod error;
-pub mod font;
 mod frame;
 mod grid;
 mod legend;
@@ -33,6 +36,8 @@ mod loss_chart;
 mod plot;
 mod png;
 mod reconstruction;
+mod stroke;
+pub mod text;
 mod ticks;
 
 pub use classified::{real_vs_fake, ClassifiedError, ClassifiedOptions, Judged, JUDGED_FAKE, JUDGED_REAL};

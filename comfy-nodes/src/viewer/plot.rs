@@ -3,11 +3,13 @@ use std::path::Path;
 
 use image::{Rgb, RgbImage};
 
+use super::canvas::draw_on;
+use super::chart::draw_chart;
 use super::error::ViewerError;
-use super::font::{draw_text, draw_text_vertical, text_height, text_width, CAP_HEIGHT};
 use super::frame::Frame;
 use super::legend::draw_legend;
 use super::png::save_png;
+use super::text::Typeface;
 use super::MAX_PIXELS;
 
 /// Series colours in order of use (the "tab10" palette: distinct, and readable on white).
@@ -31,9 +33,8 @@ pub(super) const BACKGROUND: Rgb<u8> = Rgb([255, 255, 255]);
 pub(super) const GRID: Rgb<u8> = Rgb([228, 228, 232]);
 pub(super) const AXIS: Rgb<u8> = Rgb([90, 90, 96]);
 pub(super) const TEXT: Rgb<u8> = Rgb([34, 34, 40]);
-const NOTE: Rgb<u8> = Rgb([150, 150, 156]);
+pub(super) const NOTE: Rgb<u8> = Rgb([150, 150, 156]);
 pub(super) const LEGEND_BORDER: Rgb<u8> = Rgb([190, 190, 196]);
-pub(super) const TICK_LEN: i64 = 5;
 
 /// One named line. Non-finite points are skipped when drawing.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +45,9 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
     /// Line colour; `None` takes the next colour of [`PALETTE`].
     pub color: Option<Rgb<u8>>,
+    /// Line width in pixels; `None` takes the plot's pen, 2 pixels on canvases of at least
+    /// 640x400 and 1 on smaller ones. A 1-pixel line is drawn anti-aliased, wider ones solid.
+    pub stroke: Option<u32>,
 }
 
 impl Series {
@@ -53,6 +57,7 @@ impl Series {
             name: name.into(),
             points,
             color: None,
+            stroke: None,
         }
     }
 
@@ -69,6 +74,12 @@ impl Series {
     /// Returns this series drawn in `color`.
     pub fn with_color(mut self, color: Rgb<u8>) -> Self {
         self.color = Some(color);
+        self
+    }
+
+    /// Returns this series drawn `pixels` wide (at least 1).
+    pub fn with_stroke(mut self, pixels: u32) -> Self {
+        self.stroke = Some(pixels.max(1));
         self
     }
 
@@ -147,23 +158,15 @@ impl LinePlot {
                 limit: MAX_PIXELS,
             });
         }
+        let face = Typeface::embedded()?;
         let mut img = RgbImage::from_pixel(width, height, BACKGROUND);
         let bounds = self.data_bounds();
-        let frame = Frame::new(self, bounds);
-        frame.draw_grid(&mut img);
-        for (i, series) in self.series.iter().enumerate() {
-            frame.draw_series(&mut img, series, self.color(i));
-        }
-        frame.draw_axes(&mut img);
-        self.draw_titles(&mut img, &frame);
-        if bounds.is_none() {
-            let (note, s) = ("no data", frame.scale);
-            let x = frame.plot.x + (frame.plot.w - i64::from(text_width(note, s))) / 2;
-            let y = frame.plot.y + (frame.plot.h - i64::from(CAP_HEIGHT * s)) / 2;
-            draw_text(&mut img, x as i32, y as i32, note, s, NOTE);
-        }
+        let frame = Frame::new(self, bounds, &face);
+        draw_on(&mut img, "line plot", |area| {
+            draw_chart(area, self, &frame, bounds.is_none())
+        })?;
         if !self.series.is_empty() {
-            draw_legend(&mut img, self, &frame);
+            draw_legend(&mut img, self, &frame, &face)?;
         }
         Ok(img)
     }
@@ -187,23 +190,5 @@ impl LinePlot {
         Some(points.fold((x, x, y, y), |(x0, x1, y0, y1), (x, y)| {
             (x0.min(x), x1.max(x), y0.min(y), y1.max(y))
         }))
-    }
-
-    fn draw_titles(&self, img: &mut RgbImage, frame: &Frame) {
-        let (s, plot) = (frame.scale, frame.plot);
-        if !self.title.is_empty() {
-            let ts = s + 1;
-            let x = (i64::from(self.width) - i64::from(text_width(&self.title, ts))) / 2;
-            draw_text(img, x as i32, (4 * s) as i32, &self.title, ts, TEXT);
-        }
-        if !self.x_label.is_empty() {
-            let x = plot.x + (plot.w - i64::from(text_width(&self.x_label, s))) / 2;
-            let y = i64::from(self.height) - i64::from(text_height(s) + 4 * s);
-            draw_text(img, x as i32, y as i32, &self.x_label, s, TEXT);
-        }
-        if !self.y_label.is_empty() {
-            let y = plot.y + (plot.h + i64::from(text_width(&self.y_label, s))) / 2;
-            draw_text_vertical(img, (4 * s) as i32, y as i32, &self.y_label, s, TEXT);
-        }
     }
 }

@@ -3,8 +3,8 @@
 use image::{Rgb, RgbImage};
 
 use super::error::ViewerError;
-use super::font::{draw_text, text_height};
 use super::grid::{image_grid, GridOptions, ImageBatch, ValueRange, DEFAULT_PADDING_COLOR};
+use super::text::draw_text;
 use super::MAX_PIXELS;
 
 /// Caption colour: light grey, readable on the dark padding.
@@ -49,8 +49,9 @@ pub fn reconstruction_grid(
         image_grid(batch, &grid)
     };
     let (top, bottom) = (block(originals)?, block(reconstructions)?);
-    let text = if top.width() >= 240 { 2 } else { 1 };
-    let band = text_height(text) + 6;
+    // Caption bands 24 pixels high with 18-pixel text where "reconstructions" fits twice over,
+    // else 15 with 11-pixel text (capitals 7 pixels high).
+    let (band, text) = if top.width() >= 240 { (24, 18) } else { (15, 11) };
     let width = top.width().max(bottom.width());
     let height = u64::from(band) * 2 + u64::from(top.height()) + u64::from(bottom.height());
     if u64::from(width) * height > MAX_PIXELS {
@@ -64,7 +65,7 @@ pub fn reconstruction_grid(
     let mut out = RgbImage::from_pixel(width, height as u32, DEFAULT_PADDING_COLOR);
     let lower = band + top.height();
     for (y, caption, picture) in [(0, "originals", &top), (lower, "reconstructions", &bottom)] {
-        draw_text(&mut out, 4, (y + 4) as i32, caption, text, CAPTION);
+        draw_text(&mut out, (4, (y + (band - text) / 2) as i32), caption, text, CAPTION)?;
         image::imageops::replace(&mut out, picture, 0, i64::from(y + band));
     }
     Ok(out)
