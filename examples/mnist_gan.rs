@@ -17,27 +17,41 @@
 //! command that continues the run; `--resume FILE` continues it and, with the same flags,
 //! gives the same losses as a run that was never stopped.
 use comfy::cli::{parse_or_exit, prepare_training, TrainArgs};
-use comfy::pipelines::{mnist_gan_graph, TrainSettings};
+use comfy::pipelines::{gan_graph, GanModel, GanOptions, TrainSettings};
 use std::process::ExitCode;
 
-/// Train the classic MLP GAN on MNIST and write its samples, loss curve, checkpoints and report.
+/// Train a GAN on MNIST and write its samples, loss curve, checkpoints and report.
 #[derive(clap::Parser)]
 #[command(name = "mnist_gan")]
 struct Args {
     #[command(flatten)]
     train: TrainArgs,
+    /// The networks (each has its own default epochs)
+    #[arg(long, value_enum, default_value_t = GanModel::default())]
+    model: GanModel,
+    /// Tell the generator which digit to draw, and show the discriminator the digit with the image
+    #[arg(long)]
+    conditional: bool,
 }
 
 fn main() -> ExitCode {
     let args: Args = parse_or_exit();
-    // The pipeline built from the built-in nodes (the same graph as examples/workflows/mnist_gan.json).
-    let example = match prepare_training(
-        "mnist_gan",
-        "the MNIST GAN",
-        &args.train,
-        TrainSettings::mnist_gan(),
-        mnist_gan_graph,
-    ) {
+    let options = GanOptions {
+        model: args.model,
+        conditional: args.conditional,
+    };
+    let what = format!(
+        "the MNIST {}{}",
+        if args.conditional { "conditional " } else { "" },
+        match args.model {
+            GanModel::Mlp => "MLP GAN",
+            GanModel::Dcgan => "DCGAN",
+        }
+    );
+    // The pipeline built from the built-in nodes (the same graphs as examples/workflows/gan_*.json).
+    let example = match prepare_training("mnist_gan", &what, &args.train, TrainSettings::gan(args.model), |s| {
+        gan_graph(s, &options)
+    }) {
         Ok(example) => example,
         Err(code) => return code,
     };

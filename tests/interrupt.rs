@@ -12,7 +12,7 @@ use comfy::cli::run_on_console;
 use comfy::gpu::CpuBackend;
 use comfy::nodes::checkpoint::load_tensors;
 use comfy::nodes::gan::{default_discriminator, default_generator, GanTrainConfig, Network};
-use comfy::pipelines::{mnist_gan_graph, training_state_path, TrainSettings};
+use comfy::pipelines::{gan_graph, training_state_path, GanModel, GanOptions, TrainSettings};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::Arc;
@@ -22,6 +22,12 @@ const OUT_VAR: &str = "COMFY_INTERRUPT_TEST_OUT";
 
 /// The child: trains "forever" into `$COMFY_INTERRUPT_TEST_OUT`, resuming from the training
 /// state there if one exists. Only runs when the parent starts it.
+/// The classic MLP GAN: quick steps, the networks these tests check.
+const MLP: GanOptions = GanOptions {
+    model: GanModel::Mlp,
+    conditional: false,
+};
+
 #[test]
 #[ignore = "started as a child process by the tests below"]
 fn child_training_run() {
@@ -36,9 +42,9 @@ fn child_training_run() {
         } else {
             String::new()
         },
-        ..TrainSettings::mnist_gan()
+        ..TrainSettings::gan(GanModel::Mlp)
     };
-    let graph = mnist_gan_graph(&settings).expect("the pipeline builds");
+    let graph = gan_graph(&settings, &MLP).expect("the pipeline builds");
     let code = match run_on_console(&graph, Arc::new(CpuBackend::new()), settings.seed) {
         Ok(_) => 0,
         Err(code) if code == ExitCode::from(130) => 130,

@@ -1,7 +1,7 @@
 //! The shipped workflow files are the same graphs the examples build, and they validate against
 //! the built-in nodes.
 use comfy::pipelines::autoencoder_graph;
-use comfy::pipelines::{mnist_gan_graph, TrainSettings};
+use comfy::pipelines::{gan_graph, mnist_gan_graph, GanModel, GanOptions, TrainSettings};
 use comfy_core::{Graph, Registry};
 use std::path::Path;
 
@@ -29,9 +29,29 @@ fn builtin_registry() -> Registry {
     registry
 }
 
+/// Every GAN the main job trains, with the workflow file that ships it.
+fn gan_workflows() -> Vec<(&'static str, Graph)> {
+    let mut all = vec![("mnist_gan.json", mnist_gan_graph(&TrainSettings::mnist_gan()).unwrap())];
+    for (file, model, conditional) in [
+        ("gan_mlp.json", GanModel::Mlp, false),
+        ("gan_dcgan.json", GanModel::Dcgan, false),
+        ("gan_mlp_conditional.json", GanModel::Mlp, true),
+        ("gan_dcgan_conditional.json", GanModel::Dcgan, true),
+    ] {
+        let settings = TrainSettings {
+            out_dir: format!("out/{}", file.trim_end_matches(".json")),
+            ..TrainSettings::gan(model)
+        };
+        all.push((file, gan_graph(&settings, &GanOptions { model, conditional }).unwrap()));
+    }
+    all
+}
+
 #[test]
 fn shipped_workflows_match_the_example_graphs() {
-    assert_matches_shipped("mnist_gan.json", &mnist_gan_graph(&TrainSettings::mnist_gan()).unwrap());
+    for (file, graph) in gan_workflows() {
+        assert_matches_shipped(file, &graph);
+    }
     assert_matches_shipped(
         "autoencoder.json",
         &autoencoder_graph(&TrainSettings::autoencoder()).unwrap(),
@@ -41,10 +61,9 @@ fn shipped_workflows_match_the_example_graphs() {
 #[test]
 fn builtin_registry_validates_the_pipelines() {
     let registry = builtin_registry();
-    mnist_gan_graph(&TrainSettings::mnist_gan())
-        .unwrap()
-        .validate(&registry)
-        .unwrap();
+    for (file, graph) in gan_workflows() {
+        graph.validate(&registry).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
     autoencoder_graph(&TrainSettings::autoencoder())
         .unwrap()
         .validate(&registry)

@@ -2,7 +2,7 @@
 //! `index.html` while it trains and once more at the end; the pages are checked as text and in
 //! a real headless browser (Debian's `chromium`): they render, every picture loads, and the
 //! numbers shown are the last row of `losses.csv`.
-use comfy::pipelines::{mnist_gan_graph, TrainSettings};
+use comfy::pipelines::{gan_graph, GanModel, GanOptions, TrainSettings};
 use comfy_core::{Event, Executor, Graph, Registry, RunStatus};
 use comfy_gpu::{select, DeviceChoice};
 use std::path::{Path, PathBuf};
@@ -42,9 +42,9 @@ fn short_graph(dir: &Path) -> Graph {
         epochs: 3,
         batch_size: 100,
         out_dir: dir.to_string_lossy().into_owned(),
-        ..TrainSettings::mnist_gan()
+        ..TrainSettings::gan(GanModel::Mlp)
     };
-    let mut graph = mnist_gan_graph(&settings).unwrap();
+    let mut graph = gan_graph(&settings, &MLP).unwrap();
     let shrink: Vec<_> = graph
         .nodes()
         .iter()
@@ -133,6 +133,12 @@ fn assert_numbers_match_csv(html: &str, dir: &Path) {
         "step text"
     );
 }
+
+/// The classic MLP GAN: quick steps, the networks these tests check.
+const MLP: GanOptions = GanOptions {
+    model: GanModel::Mlp,
+    conditional: false,
+};
 
 #[test]
 fn the_page_is_updated_while_training_and_final_after() {

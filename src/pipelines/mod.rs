@@ -5,7 +5,7 @@ mod autoencoder;
 mod gan;
 
 pub use autoencoder::{autoencoder_graph, DEFAULT_AE_EPOCHS};
-pub use gan::mnist_gan_graph;
+pub use gan::{gan_graph, mnist_gan_graph, GanModel, GanOptions};
 
 use std::path::Path;
 
@@ -29,10 +29,17 @@ pub struct TrainSettings {
 }
 
 impl TrainSettings {
-    /// The main job's defaults: 100 epochs, batch 64, Adam 2e-4, seed 0, `out/mnist_gan`.
+    /// The main job's defaults for the default networks: batch 64, Adam 2e-4, seed 0,
+    /// `out/mnist_gan` (see [`TrainSettings::gan`]).
     pub fn mnist_gan() -> Self {
+        Self::gan(GanModel::default())
+    }
+
+    /// The GAN pipeline's defaults for `model`: its default epochs, batch 64, Adam 2e-4, seed 0,
+    /// `out/mnist_gan`.
+    pub fn gan(model: GanModel) -> Self {
         TrainSettings {
-            epochs: DEFAULT_EPOCHS,
+            epochs: model.default_epochs(),
             batch_size: 64,
             lr: 2e-4,
             seed: 0,
@@ -42,9 +49,6 @@ impl TrainSettings {
         }
     }
 }
-
-/// Epochs of the main job: enough for clear digits of every class, a few minutes on two cores.
-pub const DEFAULT_EPOCHS: u32 = 100;
 
 /// Where a training pipeline keeps its training state (written after every epoch and when
 /// stopped; what `--resume` takes): `OUT/checkpoint/training_state.safetensors`.

@@ -1,5 +1,6 @@
 //! `DatasetImages`: a slice of a dataset as a tensor (real images to show, reconstruct, or
 //! judge beside generated ones), and the helper other nodes share for it.
+use super::labels::labels_tensor;
 use crate::dataset::{ImageDataset, PixelScale};
 use comfy_core::{Context, Node, NodeError, NodeInfo, NodeInputs, NodeOutputs, Tensor};
 use std::sync::Arc;
@@ -41,11 +42,13 @@ pub struct DatasetImagesInputs {
     pub scale: PixelScale,
 }
 
-/// A batch of images as a tensor.
+/// A slice of a dataset as tensors.
 #[derive(NodeOutputs)]
 pub struct ImagesOutput {
     /// `[count, pixels]`.
     pub images: Tensor,
+    /// The label of each image (`[count]`; empty for a dataset without labels).
+    pub labels: Tensor,
 }
 
 /// Takes `count` images from `offset` of a dataset and outputs them as `[count, pixels]`.
@@ -62,8 +65,14 @@ impl Node for DatasetImagesNode {
     }
 
     fn execute(&self, i: DatasetImagesInputs, _ctx: &mut Context) -> Result<ImagesOutput, NodeError> {
+        let images = dataset_images(&i.dataset, i.offset, i.count, i.scale)?;
+        let labels = match i.dataset.labels() {
+            Some(all) => &all[i.offset..i.offset + i.count],
+            None => &[],
+        };
         Ok(ImagesOutput {
-            images: dataset_images(&i.dataset, i.offset, i.count, i.scale)?,
+            images,
+            labels: labels_tensor(labels)?,
         })
     }
 }

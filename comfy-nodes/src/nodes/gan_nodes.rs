@@ -1,4 +1,5 @@
 //! GAN nodes: latent noise and image generation, and the helpers the GAN nodes share.
+use super::labels::{digit_labels, labels_tensor};
 use crate::gan::{generate, latent_batch, Network};
 use crate::viewer::{image_grid, GridOptions, ImageBatch, RgbImage};
 use comfy_core::{Context, Image, Node, NodeError, NodeInfo, NodeInputs, NodeOutputs, Tensor};
@@ -58,6 +59,9 @@ pub struct GenerateInputs {
     /// Seed of the latent vectors, when no z is given.
     #[port(default = 0)]
     pub seed: u64,
+    /// Which digits a conditional generator draws: "all" (cycling through every class), "rows" (class by class, the rows of a class grid), one ("3"), or a list ("0,2,5").
+    #[port(default = "all")]
+    pub digits: String,
 }
 
 /// Generated images.
@@ -65,6 +69,8 @@ pub struct GenerateInputs {
 pub struct GeneratedImages {
     /// `[count, pixels]` in the generator's output range.
     pub images: Tensor,
+    /// The class of each image (`[count]`; empty for a generator that is not conditional).
+    pub labels: Tensor,
 }
 
 /// Images from a trained generator: from given latent vectors, or `count` drawn with `seed`.
@@ -85,18 +91,25 @@ impl Node for GenerateImagesNode {
             Some(z) => z,
             None => latent_batch(i.count, i.generator.input_size(), i.seed)?,
         };
+        let n = z.shape().rows_cols().0;
+        let labels = digit_labels(&i.digits, i.generator.classes(), n)?;
         Ok(GeneratedImages {
-            images: generate(&i.generator, ctx.backend(), &z, None)?,
+            images: generate(&i.generator, ctx.backend(), &z, labels.as_deref())?,
+            labels: labels_tensor(labels.as_deref().unwrap_or_default())?,
         })
     }
 }
 
-/// A near-square grid of generated images in tanh range.
-pub(crate) fn sample_grid(images: &Tensor, side: usize) -> Result<RgbImage, NodeError> {
+/// A grid of generated images in tanh range: near-square, or `rows` rows (a class grid).
+pub(crate) fn sample_grid(images: &Tensor, side: usize, rows: Option<usize>) -> Result<RgbImage, NodeError> {
     let values = images.to_vec()?;
     let n = images.shape().rows_cols().0;
     let batch = ImageBatch::gray(&values, n, side, side).map_err(NodeError::other)?;
-    image_grid(&batch, &GridOptions::fit(n)).map_err(NodeError::other)
+    let options = match rows {
+        Some(r) if r > 0 => GridOptions::new(r as u32, n.div_ceil(r) as u32),
+        _ => GridOptions::fit(n),
+    };
+    image_grid(&batch, &options).map_err(NodeError::other)
 }
 
 /// A viewer picture as the graph's image value.

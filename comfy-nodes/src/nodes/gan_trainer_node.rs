@@ -1,6 +1,7 @@
 //! `GanTrainer`: the GAN's training loop as a node, with progress, per-epoch sample grids, the
 //! live report page and training states.
 use super::gan_nodes::{sample_grid, to_image};
+use super::labels::digit_labels;
 use super::training::{train_error, CheckpointInputs};
 use super::viewer_nodes::save_loss_curve;
 use crate::dataset::DataLoader;
@@ -42,7 +43,7 @@ pub struct GanTrainerInputs {
     /// Seed of the latent noise.
     #[port(default = 0)]
     pub seed: u64,
-    /// Latent batch for the per-epoch sample grids.
+    /// Latent batch for the per-epoch sample grids (for a conditional generator, its rows are drawn class by class: a class grid).
     pub fixed_z: Option<Tensor>,
     /// Where to write samples_epoch_NNN.png; empty for none.
     #[port(default = "")]
@@ -92,9 +93,18 @@ impl Node for GanTrainerNode {
             seed: i.seed,
         };
         let (generator, discriminator) = (Network::clone(&i.generator), Network::clone(&i.discriminator));
+        let classes = generator.classes();
         let fixed_z = match i.fixed_z {
             Some(z) => z,
+            // A class grid of eight per class for a conditional generator, else 8 × 8.
+            None if classes > 0 => latent_batch(8 * classes, generator.input_size(), config.seed ^ 0x5a_3b1e)?,
             None => latent_batch(64, generator.input_size(), config.seed ^ 0x5a_3b1e)?,
+        };
+        // A conditional generator's fixed samples are the rows of a class grid, as GenerateImages
+        // draws them with `digits: rows`.
+        let fixed_labels = match classes {
+            0 => None,
+            _ => digit_labels("rows", classes, fixed_z.shape().rows_cols().0)?,
         };
         let report_dir = i.report_dir.get().map(PathBuf::from);
         let mut report = RunReporter::new(TrainingRun::gan(&config, &i.loader, &ctx.backend().name()), report_dir);
@@ -108,6 +118,8 @@ impl Node for GanTrainerNode {
         let mut observer = NodeObserver {
             ctx,
             fixed_z,
+            fixed_labels,
+            classes,
             samples_dir: i.samples_dir.get().map(PathBuf::from),
             side,
             backend,
@@ -144,6 +156,10 @@ fn image_side(pixels: usize) -> Option<usize> {
 struct NodeObserver<'c, 'a> {
     ctx: &'c mut Context<'a>,
     fixed_z: Tensor,
+    /// The classes of the fixed samples of a conditional generator.
+    fixed_labels: Option<Vec<u8>>,
+    /// The generator's classes (0: not conditional).
+    classes: usize,
     samples_dir: Option<PathBuf>,
     side: Option<usize>,
     backend: Arc<dyn Backend>,
@@ -157,8 +173,9 @@ impl NodeObserver<'_, '_> {
     /// are not square.
     fn samples(&self, generator: &Network) -> Result<Option<RgbImage>, NodeError> {
         let Some(side) = self.side else { return Ok(None) };
-        let images = generate(generator, &self.backend, &self.fixed_z, None)?;
-        sample_grid(&images, side).map(Some)
+        let images = generate(generator, &self.backend, &self.fixed_z, self.fixed_labels.as_deref())?;
+        let rows = (self.classes > 0).then_some(self.classes);
+        sample_grid(&images, side, rows).map(Some)
     }
 
     /// After a stop: the samples of the generator as it is and the loss curve so far, as

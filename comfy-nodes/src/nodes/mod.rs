@@ -2,11 +2,14 @@
 mod autoencoder_nodes;
 mod autoencoder_trainer_node;
 mod checkpoint_nodes;
+mod class_grid;
+mod conv_model_nodes;
 mod dataset_images;
 mod dataset_nodes;
 mod folder_nodes;
 mod gan_nodes;
 mod gan_trainer_node;
+mod labels;
 mod model_nodes;
 mod real_vs_fake;
 mod reconstruction_nodes;
@@ -18,6 +21,8 @@ mod viewer_nodes;
 pub use autoencoder_nodes::{DecoderNode, EncoderNode, ReconstructImagesNode, ReconstructionErrorNode};
 pub use autoencoder_trainer_node::AutoencoderTrainerNode;
 pub use checkpoint_nodes::{LoadModelNode, SaveModelNode, SaveTensorNode};
+pub use class_grid::SaveClassGridNode;
+pub use conv_model_nodes::{ConvDiscriminatorNode, ConvGeneratorNode};
 pub use dataset_images::DatasetImagesNode;
 pub use dataset_nodes::{DataLoaderNode, MnistDatasetNode};
 pub use folder_nodes::ImageFolderDatasetNode;
@@ -36,10 +41,13 @@ pub fn register_all(registry: &mut comfy_core::Registry) {
         .register::<DataLoaderNode>()
         .register::<GeneratorNode>()
         .register::<DiscriminatorNode>()
+        .register::<ConvGeneratorNode>()
+        .register::<ConvDiscriminatorNode>()
         .register::<LatentNoiseNode>()
         .register::<GanTrainerNode>()
         .register::<GenerateImagesNode>()
         .register::<SaveImageGridNode>()
+        .register::<SaveClassGridNode>()
         .register::<SaveLossCurveNode>()
         .register::<SaveLossCsvNode>()
         .register::<SaveModelNode>()

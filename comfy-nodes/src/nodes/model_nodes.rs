@@ -1,6 +1,7 @@
 //! Model nodes: MLP generator and discriminator with configurable widths and activations.
 use crate::network::Network;
-use comfy_core::{Activation, Context, Mlp, Node, NodeError, NodeInfo, NodeInputs, NodeOutputs, PortChoice};
+use comfy_core::nn::{Layer, Sequential};
+use comfy_core::{Activation, Context, Init, Mlp, Node, NodeError, NodeInfo, NodeInputs, NodeOutputs, PortChoice};
 
 /// The activation between hidden layers.
 #[derive(Clone, Copy, Debug, PortChoice)]
@@ -82,13 +83,51 @@ pub(super) fn build(
     output: OutputActivation,
     seed: u64,
 ) -> Result<ModelOutput, NodeError> {
+    build_conditional(first, hidden, last, activation, output, 0, seed)
+}
+
+/// An initialised MLP `first → hidden… → last`; with `classes`, the one-hot label is joined to
+/// its input (a conditional model).
+fn build_conditional(
+    first: usize,
+    hidden: &str,
+    last: usize,
+    activation: &ActivationInputs,
+    output: OutputActivation,
+    classes: usize,
+    seed: u64,
+) -> Result<ModelOutput, NodeError> {
     let mut sizes = vec![first];
     sizes.extend(widths(hidden)?);
     sizes.push(last);
     let mlp = Mlp::new(sizes, activation.hidden(), output_activation(output))?;
-    Ok(ModelOutput {
-        model: Network::mlp(&mlp, seed)?,
-    })
+    let model = match classes {
+        0 => Network::mlp(&mlp, seed)?,
+        _ => Network::new(conditional_mlp(&mlp, classes)?, seed, Init::PyTorch)?,
+    };
+    Ok(ModelOutput { model })
+}
+
+/// `mlp` with the condition joined to its input: `ConcatCondition`, then the first linear
+/// layer reading `inputs + classes` features (PyTorch: `torch.cat([x, onehot], 1)` first).
+fn conditional_mlp(mlp: &Mlp, classes: usize) -> Result<Sequential, comfy_core::Error> {
+    let plain = mlp.to_sequential()?;
+    let mut layers = vec![Layer::ConcatCondition { channels: classes }];
+    for (i, layer) in plain.layers().iter().enumerate() {
+        match *layer {
+            Layer::Linear {
+                in_features,
+                out_features,
+                bias,
+            } if i == 0 => layers.push(Layer::Linear {
+                in_features: in_features + classes,
+                out_features,
+                bias,
+            }),
+            other => layers.push(other),
+        }
+    }
+    Sequential::new(plain.input(), layers)
 }
 
 /// A model, ready to train or run.
@@ -115,6 +154,9 @@ pub struct GeneratorInputs {
     /// The last layer's activation.
     #[port(default = "tanh")]
     pub output_activation: OutputActivation,
+    /// Classes of a conditional generator (10 for digits): the one-hot label is joined to z; 0 for none.
+    #[port(default = 0, max = 1000)]
+    pub classes: usize,
     /// Seed of the weight initialisation.
     #[port(default = 0)]
     pub seed: u64,
@@ -160,6 +202,9 @@ pub struct DiscriminatorInputs {
     /// The last layer's activation (identity: the logit BCE expects).
     #[port(default = "identity")]
     pub output_activation: OutputActivation,
+    /// Classes of a conditional discriminator (as its generator's): the one-hot label is joined to the image; 0 for none.
+    #[port(default = 0, max = 1000)]
+    pub classes: usize,
     /// Seed of the weight initialisation.
     #[port(default = 0)]
     pub seed: u64,
@@ -182,6 +227,14 @@ impl Node for DiscriminatorNode {
     }
 
     fn execute(&self, i: DiscriminatorInputs, _ctx: &mut Context) -> Result<ModelOutput, NodeError> {
-        build(i.input_size, &i.hidden, 1, &i.activation, i.output_activation, i.seed)
+        build_conditional(
+            i.input_size,
+            &i.hidden,
+            1,
+            &i.activation,
+            i.output_activation,
+            i.classes,
+            i.seed,
+        )
     }
 }

@@ -1,4 +1,5 @@
 //! `RealVsFake`: the discriminator judges real and generated images, drawn side by side.
+use super::labels::labels_from;
 use super::viewer_nodes::{save_and_show, value_range};
 use crate::dataset::PixelScale;
 use crate::network::Network;
@@ -15,6 +16,10 @@ pub struct RealVsFakeInputs {
     pub real: Tensor,
     /// Generated images `[n, pixels]`.
     pub generated: Tensor,
+    /// The real images' labels, for a conditional discriminator.
+    pub real_labels: Option<Tensor>,
+    /// The generated images' labels, for a conditional discriminator.
+    pub generated_labels: Option<Tensor>,
     /// Images per half (at most).
     #[port(default = 32, min = 1, max = 4096)]
     pub count: usize,
@@ -64,8 +69,13 @@ impl Node for RealVsFakeNode {
     fn execute(&self, i: RealVsFakeInputs, ctx: &mut Context) -> Result<RealVsFakeOutputs, NodeError> {
         let d = &i.discriminator;
         let backend = ctx.backend().clone();
-        let real = judge(d, &backend, &i.real, i.count, "real")?;
-        let fake = judge(d, &backend, &i.generated, i.count, "generated")?;
+        let labels = |t: &Option<Tensor>, input: &str| t.as_ref().map(|t| labels_from(t, input)).transpose();
+        let (real_labels, fake_labels) = (
+            labels(&i.real_labels, "real_labels")?,
+            labels(&i.generated_labels, "generated_labels")?,
+        );
+        let real = judge(d, &backend, &i.real, real_labels, i.count, "real")?;
+        let fake = judge(d, &backend, &i.generated, fake_labels, i.count, "generated")?;
         let options = ClassifiedOptions {
             cols: i.cols,
             scale: i.scale,
@@ -103,6 +113,7 @@ fn judge(
     d: &Network,
     backend: &Arc<dyn Backend>,
     images: &Tensor,
+    labels: Option<Vec<u8>>,
     count: usize,
     port: &str,
 ) -> Result<Scored, NodeError> {
@@ -118,7 +129,20 @@ fn judge(
     let mut values = backend.to_host(images)?;
     values.truncate(n * pixels);
     let x = Tensor::from_vec(values.clone(), [n, pixels])?;
-    let logits = backend.to_host(&d.infer(backend, &x, None)?)?;
+    let labels = match (d.classes(), labels) {
+        (0, _) => None,
+        (_, Some(mut l)) if l.len() >= n => {
+            l.truncate(n);
+            Some(l)
+        }
+        (classes, given) => {
+            return Err(NodeError::msg(format!(
+                "{port}_labels: the discriminator is conditional on {classes} classes and needs a label for each of the {n} images (given {})",
+                given.map_or(0, |l| l.len())
+            )))
+        }
+    };
+    let logits = backend.to_host(&d.infer(backend, &x, labels.as_deref())?)?;
     Ok(Scored {
         pixels: values,
         p_real: logits.iter().map(|&z| sigmoid(z)).collect(),
