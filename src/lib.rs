@@ -12,4 +12,5 @@ pub use comfy_nodes as nodes;
 
 pub mod cli;
 pub mod console;
+pub mod judge;
 pub mod pipelines;
