@@ -89,11 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "judge accuracy on the 1,000 held-out test digits: {:.1}%",
         100.0 * accuracy
     );
-    let cols = if classes > 0 {
-        z.shape().rows_cols().0 / classes
-    } else {
-        8
-    };
+    let cols = z.shape().rows_cols().0.checked_div(classes).unwrap_or(8);
     println!("final_samples.png, row by row, as the judge reads it:");
     for row in final_read.chunks(cols.max(1)) {
         let digits: Vec<String> = row.iter().map(|v| v.class.to_string()).collect();
