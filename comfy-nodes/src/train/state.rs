@@ -195,8 +195,13 @@ impl<'a> StateReader<'a> {
         if m.is_empty() && v.is_empty() {
             return Ok(Vec::new());
         }
-        check_params(self.path, model, &m).map_err(|e| in_group(e, &format!("{prefix}.adam_m")))?;
-        check_params(self.path, model, &v).map_err(|e| in_group(e, &format!("{prefix}.adam_v")))?;
+        // Adam keeps moments for the trained parameters only, not for buffers.
+        let mut trained = ParamStore::new();
+        for (name, t) in model.iter().filter(|(n, _)| !model.is_buffer(n)) {
+            trained.insert(name, t.clone());
+        }
+        check_params(self.path, &trained, &m).map_err(|e| in_group(e, &format!("{prefix}.adam_m")))?;
+        check_params(self.path, &trained, &v).map_err(|e| in_group(e, &format!("{prefix}.adam_v")))?;
         let v: HashMap<String, Tensor> = v.into_iter().collect();
         let mut out = Vec::new();
         for (name, m) in m {
