@@ -8,7 +8,7 @@
 //!
 //! Sums run in `f64` over fixed chunks of rows added in order, so the results do not depend on
 //! the thread count.
-use super::elementwise::unary_in_place;
+use super::elementwise::{unary_grad_into, unary_in_place};
 use super::par::{for_row_chunks, Work};
 use comfy_core::UnaryOp;
 use rayon::prelude::*;
@@ -117,9 +117,7 @@ pub fn grad(
         match act {
             Some((f, y)) => {
                 let y = &y[r * cols..][..cols];
-                for ((b, &dv), &yv) in buf.iter_mut().zip(d).zip(y) {
-                    *b = f.grad(yv, yv, dv);
-                }
+                unary_grad_into(f, y, y, d, buf);
             }
             None => buf.copy_from_slice(d),
         }
