@@ -268,8 +268,12 @@ fn batch_norm_passes_match_the_composed_reference() {
             // Through an activation folded into the passes: as its gradient then the rest.
             let act = UnaryOp::LeakyRelu(0.2);
             let y = r.unary(act, &x).unwrap();
-            let got = cpu.batch_norm_grad(&x, &dy, &rm, &invstd, &gamma, Some((act, &y))).unwrap();
-            let want = r.batch_norm_grad(&x, &dy, &rm, &invstd, &gamma, Some((act, &y))).unwrap();
+            let got = cpu
+                .batch_norm_grad(&x, &dy, &rm, &invstd, &gamma, Some((act, &y)))
+                .unwrap();
+            let want = r
+                .batch_norm_grad(&x, &dy, &rm, &invstd, &gamma, Some((act, &y)))
+                .unwrap();
             for (a, b) in [(&got.0, &want.0), (&got.1, &want.1), (&got.2, &want.2)] {
                 assert_close(&a.to_vec().unwrap(), &b.to_vec().unwrap(), 1e-4, 1e-4);
             }
