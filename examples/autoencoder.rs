@@ -4,24 +4,35 @@
 //! ```sh
 //! cargo run --release --example autoencoder -- [--epochs N] [--batch-size N] [--lr X] [--seed N]
 //!                                              [--device cpu|gpu|auto] [--data DIR] [--out DIR]
+//!                                              [--resume FILE]
 //! ```
 //!
 //! Writes into `--out` (default `out/autoencoder`): `reconstructions.png` (32 test digits above
-//! their reconstructions), `loss_curve.png`, `losses.csv` and
-//! `checkpoint/{encoder,decoder}.safetensors`, then prints the mean squared reconstruction
-//! error per pixel over the 1,000 test digits (pixels in 0..1).
+//! their reconstructions), `loss_curve.png`, `losses.csv`,
+//! `checkpoint/{encoder,decoder}.safetensors` and the training state after every epoch
+//! (`checkpoint/training_state.safetensors`, for `--resume`), then prints the mean squared
+//! reconstruction error per pixel over the 1,000 test digits (pixels in 0..1). Ctrl-C stops and
+//! saves as `mnist_gan` does.
+use comfy::cli::{parse_or_exit, prepare_training, TrainArgs};
 use comfy::core::{Graph, RunReport};
-use comfy::nodes::autoencoder::autoencoder_graph;
-use comfy::nodes::cli::prepare_training;
-use comfy::nodes::pipelines::TrainSettings;
+use comfy::pipelines::{autoencoder_graph, TrainSettings};
 use std::process::ExitCode;
 
+/// Train an MLP autoencoder on MNIST, rebuild the held-out test digits and save it.
+#[derive(clap::Parser)]
+#[command(name = "autoencoder")]
+struct Args {
+    #[command(flatten)]
+    train: TrainArgs,
+}
+
 fn main() -> ExitCode {
+    let args: Args = parse_or_exit();
     // The pipeline built from the built-in nodes (the same graph as examples/workflows/autoencoder.json).
     let example = match prepare_training(
         "autoencoder",
         "the MNIST autoencoder",
-        false,
+        &args.train,
         TrainSettings::autoencoder(),
         autoencoder_graph,
     ) {

@@ -22,7 +22,8 @@ mod timing;
 
 use comfy::gpu::{select, DeviceChoice};
 use comfy::nodes::dataset::{bundled_mnist_dir, load_mnist, DataLoader, LoaderConfig, PixelScale, Split};
-use comfy::nodes::gan::{default_discriminator, default_generator, GanTrainConfig, GanTrainer, Network};
+use comfy::nodes::gan::{default_discriminator, default_generator, GanTrainConfig, Network};
+use comfy::nodes::train::{StepCtx, TrainStep};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -72,15 +73,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             scale: PixelScale::MinusOneToOne,
         };
         let loader = DataLoader::new(data.clone(), config)?;
-        let g = Network::new(default_generator(), 0)?;
-        let d = Network::new(default_discriminator(), 1)?;
-        let mut trainer = GanTrainer::new(g, d, backend.clone(), GanTrainConfig::default())?;
+        let g = Network::mlp(&default_generator(), 0)?;
+        let d = Network::mlp(&default_discriminator(), 1)?;
+        let mut trainer = comfy::nodes::gan::trainer(g, d, backend.clone(), GanTrainConfig::default())?;
         let mut times = Vec::with_capacity(steps);
         let mut step = 0;
         'outer: for epoch in 0.. {
             for b in loader.epoch(epoch) {
                 let t0 = Instant::now();
-                trainer.step(&b.images, (step, epoch))?;
+                let at = StepCtx {
+                    step,
+                    epoch,
+                    last_saved: None,
+                };
+                trainer.model.step(&b, &at)?;
                 backend.synchronize()?;
                 if step >= warmup {
                     times.push(t0.elapsed().as_secs_f64());

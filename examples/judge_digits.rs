@@ -13,18 +13,21 @@ use comfy::nodes::gan::{default_generator, generate, Network};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Train an MNIST classifier on the real training digits and read a GAN run's samples with it.
+#[derive(clap::Parser)]
+#[command(name = "judge_digits")]
+struct Args {
+    /// The output folder of an mnist_gan run (its checkpoint/ is read)
+    #[arg(long, value_name = "DIR", default_value = "out/mnist_gan")]
+    run: PathBuf,
+    /// Passes of the classifier over the training digits
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..))]
+    epochs: u32,
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut run = PathBuf::from("out/mnist_gan");
-    let mut epochs = 8usize;
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let value = args.next().ok_or(format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--run" => run = PathBuf::from(value),
-            "--epochs" => epochs = value.parse()?,
-            _ => return Err(format!("unknown flag {flag}").into()),
-        }
-    }
+    let Args { run, epochs } = comfy::cli::parse_or_exit();
+    let epochs = epochs as usize;
     let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new());
     let classifier = train_classifier(&backend, epochs)?;
     let test = load_mnist(&bundled_mnist_dir(), Split::Test)?;
@@ -43,7 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // The generator and the latent batch behind final_samples.png.
-    let mut generator = Network::new(default_generator(), 0)?;
+    let mut generator = Network::mlp(&default_generator(), 0)?;
     load_params_into(&run.join("checkpoint/generator.safetensors"), &mut generator.params)?;
     let z = load_tensors(&run.join("checkpoint/fixed_z.safetensors"))?;
     let z = z
@@ -52,7 +55,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .find(|(n, _)| n == "z")
         .map(|(_, t)| t.clone())
         .ok_or("fixed_z has no tensor `z`")?;
-    let images = generate(&generator, &backend, &z)?;
+    let images = generate(&generator, &backend, &z, None)?;
     // The classifier saw pixels in [0, 1]; the generator draws in [-1, 1].
     let unit: Vec<f32> = images.to_vec()?.iter().map(|v| (v + 1.0) * 0.5).collect();
     let (classes, confidence) = classify(&classifier, &backend, &Tensor::from_vec(unit, images.shape().clone())?)?;
@@ -85,7 +88,7 @@ fn config(batch_size: usize, shuffle: bool) -> LoaderConfig {
 /// A 784 → 256 → 10 ReLU MLP trained with Adam and softmax cross-entropy on the real digits.
 fn train_classifier(backend: &Arc<dyn Backend>, epochs: usize) -> Result<Network, Box<dyn std::error::Error>> {
     let mlp = Mlp::new(vec![784, 256, 10], Activation::Relu, Activation::Identity)?;
-    let mut net = Network::new(mlp, 42)?;
+    let mut net = Network::mlp(&mlp, 42)?;
     let train = Arc::new(load_mnist(&bundled_mnist_dir(), Split::Train)?);
     let loader = DataLoader::new(train, config(128, true))?;
     let mut opt = Adam::new(1e-3, 0.9, 0.999);
@@ -99,7 +102,15 @@ fn train_classifier(backend: &Arc<dyn Backend>, epochs: usize) -> Result<Network
                 .for_each(|(i, &l)| onehot[i * 10 + l as usize] = 1.0);
             let tape = Tape::new(backend.clone());
             let bound = net.params.bind(&tape, true)?;
-            let logits = net.mlp.forward(&bound, tape.constant(&batch.images)?)?;
+            let logits = net
+                .forward(
+                    &bound,
+                    &tape,
+                    tape.constant(&batch.images)?,
+                    None,
+                    comfy::core::nn::Mode::Train,
+                )?
+                .output;
             let loss = logits.softmax_cross_entropy(tape.constant(&Tensor::from_vec(onehot, [labels.len(), 10])?)?)?;
             let mut grads = tape.backward(loss)?;
             let named = bound.grads(&mut grads);
@@ -116,7 +127,7 @@ fn classify(
     backend: &Arc<dyn Backend>,
     images: &Tensor,
 ) -> Result<(Vec<usize>, Vec<f32>), Box<dyn std::error::Error>> {
-    let logits = backend.to_host(&net.infer(backend, images)?)?;
+    let logits = backend.to_host(&net.infer(backend, images, None)?)?;
     let mut classes = Vec::new();
     let mut confidence = Vec::new();
     for row in logits.chunks(10) {

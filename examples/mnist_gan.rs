@@ -16,60 +16,33 @@
 //! (`interrupted_samples.png`, `interrupted_loss_curve.png`) and exits with 130, printing the
 //! command that continues the run; `--resume FILE` continues it and, with the same flags,
 //! gives the same losses as a run that was never stopped.
-use comfy::nodes::cli::prepare_training;
-use comfy::nodes::pipelines::{mnist_gan_graph, training_state_path, TrainSettings};
+use comfy::cli::{parse_or_exit, prepare_training, TrainArgs};
+use comfy::pipelines::{mnist_gan_graph, TrainSettings};
 use std::process::ExitCode;
 
+/// Train the classic MLP GAN on MNIST and write its samples, loss curve, checkpoints and report.
+#[derive(clap::Parser)]
+#[command(name = "mnist_gan")]
+struct Args {
+    #[command(flatten)]
+    train: TrainArgs,
+}
+
 fn main() -> ExitCode {
+    let args: Args = parse_or_exit();
     // The pipeline built from the built-in nodes (the same graph as examples/workflows/mnist_gan.json).
     let example = match prepare_training(
         "mnist_gan",
         "the MNIST GAN",
-        true,
+        &args.train,
         TrainSettings::mnist_gan(),
         mnist_gan_graph,
     ) {
         Ok(example) => example,
         Err(code) => return code,
     };
-    let started = std::time::SystemTime::now();
     match example.run() {
         Ok(_) => ExitCode::SUCCESS,
-        Err(code) => {
-            let state = training_state_path(&example.settings.out_dir);
-            if code == ExitCode::from(130) && written_since(&state, started) {
-                let mut args: Vec<String> = std::env::args().skip(1).collect();
-                if let Some(i) = args.iter().position(|a| a == "--resume") {
-                    args.drain(i..(i + 2).min(args.len()));
-                }
-                args.extend(["--resume".to_string(), state.clone()]);
-                let command: Vec<String> = args.iter().map(|a| shell_quoted(a)).collect();
-                eprintln!(
-                    "the training state is saved in {state}; to continue:\n  cargo run --release --example mnist_gan -- {}",
-                    command.join(" ")
-                );
-            }
-            code
-        }
-    }
-}
-
-/// Whether `path` is a file written at or after `since` (this run's state, not an older one).
-fn written_since(path: &str, since: std::time::SystemTime) -> bool {
-    std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .is_ok_and(|modified| modified >= since)
-}
-
-/// `arg` as one shell word: unchanged when it is plain, else in single quotes.
-fn shell_quoted(arg: &str) -> String {
-    let plain = !arg.is_empty()
-        && arg
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
-    if plain {
-        arg.to_string()
-    } else {
-        format!("'{}'", arg.replace('\'', r"'\''"))
+        Err(code) => code,
     }
 }

@@ -17,50 +17,45 @@
 //! | 3    | the file cannot be read or is not a workflow (malformed JSON…) |
 //! | 4    | the workflow is invalid (every problem is listed)              |
 //! | 130  | the run was cancelled (Ctrl-C or SIGTERM; a second Ctrl-C quits at once) |
-use comfy::core::{
-    Backend, Executor, Graph, Registry, RunError, RunReport, RunStatus, ValidationErrors, WorkflowError,
-};
-use comfy::gpu::{select, select_from_env, DeviceChoice};
-use comfy::nodes::cli::run_cancellable;
+use comfy::cli::{parse_or_exit, run_cancellable, DeviceArgs};
+use comfy::core::{Executor, Graph, Registry, RunError, RunReport, RunStatus, ValidationErrors, WorkflowError};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-
-const USAGE: &str = "usage: run_workflow FILE.json [--device cpu|gpu|auto] [--seed N]\n       run_workflow --schema";
 
 const NODE_FAILED: u8 = 1;
-const BAD_USAGE: u8 = 2;
 const UNREADABLE: u8 = 3;
 const INVALID: u8 = 4;
 const CANCELLED: u8 = 130;
 
-/// The command line.
+/// Run a workflow file (ComfyUI's API format) with the built-in nodes.
+#[derive(clap::Parser)]
+#[command(name = "run_workflow")]
 struct Args {
-    file: Option<String>,
-    device: Option<DeviceChoice>,
+    /// The workflow to run
+    #[arg(value_name = "FILE.json", required_unless_present = "schema")]
+    file: Option<PathBuf>,
+    #[command(flatten)]
+    device: DeviceArgs,
+    /// The run seed: every node's random generator is seeded from it and the node's id
+    #[arg(long, value_name = "N", default_value_t = 0)]
     seed: u64,
+    /// Print every node type's schema as JSON instead of running anything
+    #[arg(long, conflicts_with = "file")]
     schema: bool,
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(args) => args,
-        Err(msg) => {
-            eprintln!("error: {msg}\n{USAGE}");
-            return ExitCode::from(BAD_USAGE);
-        }
-    };
+    let args: Args = parse_or_exit();
     // Step 1: the node types a workflow may use.
     let mut registry = Registry::new();
     comfy::nodes::register_all(&mut registry);
-    if args.schema {
-        println!("{:#}", registry.schema_json());
-        return ExitCode::SUCCESS;
+    match &args.file {
+        Some(file) => run_file(&registry, &file.to_string_lossy(), &args),
+        None => {
+            println!("{:#}", registry.schema_json());
+            ExitCode::SUCCESS
+        }
     }
-    let Some(file) = args.file.as_deref() else {
-        eprintln!("error: no workflow file given\n{USAGE}");
-        return ExitCode::from(BAD_USAGE);
-    };
-    run_file(&registry, file, &args)
 }
 
 fn run_file(registry: &Registry, file: &str, args: &Args) -> ExitCode {
@@ -73,10 +68,10 @@ fn run_file(registry: &Registry, file: &str, args: &Args) -> ExitCode {
         return exit_invalid(file, &errors);
     }
     // Step 3: pick the backend and run, showing progress on stderr.
-    let backend = match backend(args.device) {
+    let backend = match args.device.backend() {
         Ok(backend) => backend,
-        Err(msg) => {
-            eprintln!("error: {msg}");
+        Err(e) => {
+            eprintln!("error: {e}");
             return ExitCode::from(NODE_FAILED);
         }
     };
@@ -103,47 +98,6 @@ fn run_file(registry: &Registry, file: &str, args: &Args) -> ExitCode {
             ExitCode::from(NODE_FAILED)
         }
     }
-}
-
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
-    let mut parsed = Args {
-        file: None,
-        device: None,
-        seed: 0,
-        schema: false,
-    };
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                std::process::exit(0);
-            }
-            "--schema" => parsed.schema = true,
-            "--device" | "--seed" => {
-                let value = args.next().ok_or_else(|| format!("{arg} needs a value"))?;
-                if arg == "--seed" {
-                    parsed.seed = value
-                        .parse()
-                        .map_err(|_| format!("--seed: `{value}` is not a whole number"))?;
-                } else {
-                    parsed.device = Some(value.parse().map_err(|e| format!("--device: {e}"))?);
-                }
-            }
-            flag if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
-            _ if parsed.file.is_some() => return Err(format!("more than one workflow file: {arg}")),
-            _ => parsed.file = Some(arg),
-        }
-    }
-    Ok(parsed)
-}
-
-/// `--device` if given, else `COMFY_DEVICE`, else `auto`.
-fn backend(device: Option<DeviceChoice>) -> Result<Arc<dyn Backend>, String> {
-    let backend = match device {
-        Some(choice) => select(choice),
-        None => select_from_env(DeviceChoice::Auto),
-    };
-    backend.map_err(|e| e.to_string())
 }
 
 fn exit_unreadable(file: &str, error: &WorkflowError) -> ExitCode {

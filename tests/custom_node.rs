@@ -1,30 +1,35 @@
 //! A node written as a user's crate writes one (public API only), registered beside the
 //! built-ins and run in one graph with them; and every shipped workflow validates.
 use comfy::core::{
-    Context, Executor, Graph, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, ReferenceBackend,
-    Registry, RunStatus, Tensor, Value,
+    Context, Executor, Graph, Node, NodeError, NodeInfo, NodeInputs, NodeOutputs, ReferenceBackend, Registry,
+    RunStatus, Tensor,
 };
 use std::sync::Arc;
+
+/// The images a node takes or gives.
+#[derive(NodeInputs, NodeOutputs)]
+struct Images {
+    /// A batch of images in tanh range.
+    images: Tensor,
+}
 
 /// Inverts images in tanh range: `x → -x` (white digits on black become black on white).
 #[derive(Default)]
 struct InvertImages;
 
 impl Node for InvertImages {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("InvertImages", "user")
-            .description("Negates every pixel of a tanh-range image batch.")
-            .input(InputPort::tensor("images"))
-            .output("images", PortType::Tensor)
+    type Inputs = Images;
+    type Outputs = Images;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("InvertImages", "user").description("Negates every pixel of a tanh-range image batch.")
     }
 
-    fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let images = inputs.tensor("images")?;
-        let values: Vec<f32> = ctx.backend().to_host(images)?.iter().map(|v| -v).collect();
-        Ok(Outputs::one(Value::Tensor(Tensor::from_vec(
-            values,
-            images.shape().clone(),
-        )?)))
+    fn execute(&self, i: Images, ctx: &mut Context) -> Result<Images, NodeError> {
+        let values: Vec<f32> = ctx.backend().to_host(&i.images)?.iter().map(|v| -v).collect();
+        Ok(Images {
+            images: Tensor::from_vec(values, i.images.shape().clone())?,
+        })
     }
 }
 

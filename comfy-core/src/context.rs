@@ -1,11 +1,13 @@
 //! `Context`: what a running node can use besides its inputs.
 use crate::backend::Backend;
 use crate::event::{Event, Observer};
-use crate::graph::NodeId;
+use crate::files::{AnyPath, FilePolicy};
 use crate::image::Image;
 use crate::node_error::NodeError;
+use crate::node_id::NodeId;
 use crate::random::{rng_from_seed, ComfyRng};
 use crate::reference::ReferenceBackend;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -32,7 +34,8 @@ impl CancelToken {
 }
 
 /// What a node's `execute` gets besides its inputs: the backend to compute on, a seeded
-/// random generator, progress and preview reporting, and the cancellation flag.
+/// random generator, progress and preview reporting, the cancellation flag, the run's file
+/// policy, and a way to show the images it wrote.
 ///
 /// The engine makes one per execution. To test a node alone, make one with [`Context::new`]:
 ///
@@ -48,6 +51,8 @@ pub struct Context<'a> {
     backend: Arc<dyn Backend>,
     rng: ComfyRng,
     cancel: CancelToken,
+    files: Arc<dyn FilePolicy>,
+    shown: Vec<PathBuf>,
     observer: Option<&'a mut dyn Observer>,
 }
 
@@ -59,6 +64,8 @@ impl Context<'static> {
             backend,
             rng: rng_from_seed(0),
             cancel: CancelToken::new(),
+            files: Arc::new(AnyPath),
+            shown: Vec::new(),
             observer: None,
         }
     }
@@ -88,6 +95,12 @@ impl<'a> Context<'a> {
         self
     }
 
+    /// Resolves the node's paths with `files`.
+    pub fn with_files(mut self, files: Arc<dyn FilePolicy>) -> Self {
+        self.files = files;
+        self
+    }
+
     /// Sends progress and previews to `observer`.
     pub fn with_observer<'b>(self, observer: &'b mut dyn Observer) -> Context<'b> {
         Context {
@@ -95,8 +108,27 @@ impl<'a> Context<'a> {
             backend: self.backend,
             rng: self.rng,
             cancel: self.cancel,
+            files: self.files,
+            shown: self.shown,
             observer: Some(observer),
         }
+    }
+
+    /// The policy that resolves the paths the node is given.
+    pub fn files(&self) -> &Arc<dyn FilePolicy> {
+        &self.files
+    }
+
+    /// Shows an image file the node wrote: UIs display it on the node (a server sends it in
+    /// its `executed` message), and the engine keeps it with the node's cached outputs, so a
+    /// cached run shows it again.
+    pub fn show_image(&mut self, path: &Path) {
+        self.shown.push(path.to_path_buf());
+    }
+
+    /// The image files shown so far, in order.
+    pub fn shown_images(&self) -> &[PathBuf] {
+        &self.shown
     }
 
     /// The id of the running node.

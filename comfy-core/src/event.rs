@@ -1,6 +1,7 @@
 //! What a run reports while it goes: events, and the observers that receive them.
-use crate::graph::NodeId;
 use crate::image::Image;
+use crate::node_id::NodeId;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,6 +36,16 @@ pub enum Event {
         class_type: String,
         /// How long `execute` took.
         elapsed: Duration,
+    },
+    /// The image files a node wrote for people to see (after its `NodeFinished`, or after its
+    /// `NodeCached` when its outputs came from the cache).
+    ImagesShown {
+        /// The node.
+        node: NodeId,
+        /// Its type.
+        class_type: String,
+        /// The files, in the order the node showed them.
+        images: Vec<PathBuf>,
     },
     /// A node failed; the run stops.
     NodeFailed {

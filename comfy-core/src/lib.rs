@@ -21,6 +21,9 @@
 //! ```
 #![warn(missing_docs)]
 
+// The derive macros name this crate `::comfy_core`, also inside it.
+extern crate self as comfy_core;
+
 pub mod atomic;
 mod backend;
 mod columns;
@@ -29,12 +32,14 @@ mod conv;
 mod elementwise;
 mod error;
 mod event;
+mod files;
 mod graph;
 mod image;
 mod inputs;
 pub mod nn;
 mod node;
 mod node_error;
+mod node_id;
 mod op;
 mod op_nn;
 pub mod optim;
@@ -44,12 +49,14 @@ pub mod random;
 mod reference;
 mod reference_conv;
 mod registry;
+mod schema;
 mod schema_json;
 mod shape;
 mod tape;
 mod tape_nn;
 mod tensor;
 pub mod testing;
+pub mod typed;
 mod value;
 mod workflow;
 
@@ -65,18 +72,31 @@ pub use tape::{Gradients, Tape, Var};
 pub use tape_nn::BatchStats;
 pub use tensor::{DeviceStorage, Storage, Tensor};
 
+/// Derives [`NodeInputs`] for a struct: each field is an input port named after it, typed by
+/// the field's type ([`FromInput`]); `#[port(default = …, min = …, max = …, step = …,
+/// tooltip = "…", rename = "…")]` declares the rest, and a doc comment is the tooltip.
+pub use comfy_derive::NodeInputs;
+/// Derives [`NodeOutputs`] for a struct: each field is an output port named after it, typed by
+/// the field's type ([`IntoOutput`]).
+pub use comfy_derive::NodeOutputs;
+/// Derives [`PortChoice`] (and [`FromInput`]) for an enum of unit variants: a drop-down input
+/// whose choices are the variants in snake case, or `#[choice("…")]`.
+pub use comfy_derive::PortChoice;
 pub use context::{CancelToken, Context};
 pub use event::{Event, Observer};
+pub use files::{Access, AnyPath, FilePolicy, PathProblem};
 pub use graph::{
     Executor, Graph, GraphError, GraphNode, InputValue, Link, NodeId, RunError, RunOptions, RunReport, RunStatus,
     ValidationError, ValidationErrors, MAX_NODES,
 };
 pub use image::{Image, ImageError};
 pub use inputs::{Inputs, Outputs};
-pub use node::{Node, NodeSchema, SchemaError, SchemaProblem};
+pub use node::{DynNode, Node};
 pub use node_error::NodeError;
 pub use port::{CustomType, InputPort, OutputPort, PortType, ValueProblem};
 pub use registry::Registry;
+pub use schema::{NodeInfo, NodeSchema, SchemaError, SchemaProblem};
+pub use typed::{FromInput, IntoOutput, NodeInputs, NodeOutputs, PortChoice, ReadPath, WritePath};
 pub use value::{CustomObject, CustomValue, Literal, Value};
 pub use workflow::{InputProblem, WorkflowError, MAX_INPUTS_PER_NODE, MAX_NESTING_DEPTH, MAX_WORKFLOW_BYTES};
 

@@ -1,249 +1,87 @@
-//! The `Node` trait and the schema a node declares.
+//! The `Node` trait — a node type's typed inputs, outputs and one `execute` — and `DynNode`,
+//! the value-level form the engine runs (and that nodes with ports known only at run time
+//! implement directly).
 use crate::context::Context;
 use crate::inputs::{Inputs, Outputs};
 use crate::node_error::NodeError;
-use crate::port::{compare, InputPort, OutputPort, PortType, ValueProblem};
-use crate::value::Literal;
-use std::cmp::Ordering;
-use std::collections::HashSet;
+use crate::schema::{NodeInfo, NodeSchema};
+use crate::typed::{NodeInputs, NodeOutputs};
 
-/// A node type: a declared [`NodeSchema`] plus one `execute`.
+/// A node type: what it is ([`NodeInfo`]), its inputs and outputs as typed structs, and one
+/// `execute`.
 ///
 /// ```
-/// use comfy_core::{Context, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType};
+/// use comfy_core::{Context, Node, NodeError, NodeInfo, NodeInputs, NodeOutputs};
+///
+/// #[derive(NodeInputs)]
+/// struct AddInputs {
+///     /// The first addend.
+///     #[port(default = 0)]
+///     a: i64,
+///     #[port(default = 0, min = -1000, max = 1000)]
+///     b: i64,
+/// }
+///
+/// #[derive(NodeOutputs)]
+/// struct Sum {
+///     sum: i64,
+/// }
 ///
 /// /// Adds two integers.
 /// #[derive(Default)]
 /// struct AddInts;
 ///
 /// impl Node for AddInts {
-///     fn schema(&self) -> NodeSchema {
-///         NodeSchema::new("AddInts", "math")
-///             .description("a + b")
-///             .input(InputPort::int("a").default(0))
-///             .input(InputPort::int("b").default(0).range(-1000, 1000))
-///             .output("sum", PortType::Int)
+///     type Inputs = AddInputs;
+///     type Outputs = Sum;
+///
+///     fn info(&self) -> NodeInfo {
+///         NodeInfo::new("AddInts", "math").description("a + b")
 ///     }
 ///
-///     fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
-///         let sum = inputs.int("a")?.saturating_add(inputs.int("b")?);
-///         Ok(Outputs::one(sum))
+///     fn execute(&self, inputs: AddInputs, _ctx: &mut Context) -> Result<Sum, NodeError> {
+///         Ok(Sum { sum: inputs.a.saturating_add(inputs.b) })
 ///     }
 /// }
+///
+/// let schema = comfy_core::DynNode::schema(&AddInts);
+/// assert_eq!(schema.inputs()[1].name(), "b");
+/// assert_eq!(schema.inputs()[0].tooltip_text(), Some("The first addend."));
 /// ```
-pub trait Node: Send + Sync {
+pub trait Node: Send + Sync + 'static {
+    /// The input ports, as a struct deriving [`NodeInputs`](macro@crate::NodeInputs).
+    type Inputs: NodeInputs;
+    /// The output ports, as a struct deriving [`NodeOutputs`](macro@crate::NodeOutputs)
+    /// (`()` for none).
+    type Outputs: NodeOutputs;
+
+    /// The node's type name, category, texts and flags. Called once, when it is registered.
+    fn info(&self) -> NodeInfo;
+
+    /// Runs the node on its inputs (defaults filled in, links resolved, paths resolved through
+    /// the run's file policy).
+    fn execute(&self, inputs: Self::Inputs, ctx: &mut Context) -> Result<Self::Outputs, NodeError>;
+}
+
+/// A node as the engine runs it: a whole schema and an `execute` on values. Every [`Node`] is
+/// one; implement it directly only for a node whose ports are decided at run time.
+pub trait DynNode: Send + Sync {
     /// The node's type name, ports and flags. Called once, when the node is registered.
     fn schema(&self) -> NodeSchema;
 
     /// Runs the node on resolved inputs (every given input, plus defaults for the rest),
     /// returning one value per declared output, in order.
-    fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError>;
+    fn execute_values(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError>;
 }
 
-/// What a node declares about itself: a stable type name, where it sits in a menu, its
-/// ports, and how the engine may treat it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NodeSchema {
-    type_name: String,
-    category: String,
-    description: String,
-    inputs: Vec<InputPort>,
-    outputs: Vec<OutputPort>,
-    output_node: bool,
-    cacheable: bool,
-}
-
-impl NodeSchema {
-    /// A schema with no ports; `type_name` is what graphs call the node (`class_type`).
-    pub fn new(type_name: impl Into<String>, category: impl Into<String>) -> Self {
-        NodeSchema {
-            type_name: type_name.into(),
-            category: category.into(),
-            description: String::new(),
-            inputs: Vec::new(),
-            outputs: Vec::new(),
-            output_node: false,
-            cacheable: true,
-        }
+impl<N: Node> DynNode for N {
+    fn schema(&self) -> NodeSchema {
+        NodeSchema::from_info(self.info(), N::Inputs::ports(), N::Outputs::ports())
     }
 
-    /// Sets the one-line description.
-    pub fn description(mut self, text: impl Into<String>) -> Self {
-        self.description = text.into();
-        self
+    fn execute_values(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
+        let files = ctx.files().clone();
+        let typed = N::Inputs::read(inputs, files.as_ref())?;
+        Ok(Node::execute(self, typed, ctx)?.into_outputs())
     }
-
-    /// Adds an input port.
-    pub fn input(mut self, port: InputPort) -> Self {
-        self.inputs.push(port);
-        self
-    }
-
-    /// Adds an output port.
-    pub fn output(mut self, name: impl Into<String>, port_type: PortType) -> Self {
-        self.outputs.push(OutputPort::new(name, port_type));
-        self
-    }
-
-    /// Marks the node as an output node: a run pulls the graph from its output nodes (savers,
-    /// viewers…), like ComfyUI's `OUTPUT_NODE`.
-    pub fn output_node(mut self) -> Self {
-        self.output_node = true;
-        self
-    }
-
-    /// Marks the node as not cacheable: it runs on every run (random sources, clocks…), and so
-    /// do the nodes that depend on it.
-    pub fn not_cacheable(mut self) -> Self {
-        self.cacheable = false;
-        self
-    }
-
-    /// The type name.
-    pub fn type_name(&self) -> &str {
-        &self.type_name
-    }
-
-    /// The category (a menu path such as `"training/gan"`).
-    pub fn category(&self) -> &str {
-        &self.category
-    }
-
-    /// The description.
-    pub fn description_text(&self) -> &str {
-        &self.description
-    }
-
-    /// The input ports, in declaration order.
-    pub fn inputs(&self) -> &[InputPort] {
-        &self.inputs
-    }
-
-    /// The input port called `name`.
-    pub fn find_input(&self, name: &str) -> Option<&InputPort> {
-        self.inputs.iter().find(|p| p.name() == name)
-    }
-
-    /// The output ports, in order.
-    pub fn outputs(&self) -> &[OutputPort] {
-        &self.outputs
-    }
-
-    /// Whether this is an output node.
-    pub fn is_output_node(&self) -> bool {
-        self.output_node
-    }
-
-    /// Whether its outputs may be cached between runs.
-    pub fn is_cacheable(&self) -> bool {
-        self.cacheable
-    }
-
-    /// Every inconsistency in the schema: an empty type name, duplicate port names, a default
-    /// of the wrong type or outside the range, bounds that are not numbers of the port's type.
-    pub fn check(&self) -> Vec<SchemaError> {
-        let mut errors = Vec::new();
-        if self.type_name.trim().is_empty() {
-            errors.push(SchemaError::EmptyTypeName);
-        }
-        let inputs = self.inputs.iter().map(InputPort::name);
-        let outputs = self.outputs.iter().map(OutputPort::name);
-        for port in duplicates(inputs).into_iter().chain(duplicates(outputs)) {
-            errors.push(self.error(port, SchemaProblem::DuplicatePort));
-        }
-        for port in &self.inputs {
-            if let Err(problem) = check_port(port) {
-                errors.push(self.error(port.name(), problem));
-            }
-        }
-        errors
-    }
-
-    fn error(&self, port: &str, problem: SchemaProblem) -> SchemaError {
-        SchemaError::Port {
-            node_type: self.type_name.clone(),
-            port: port.to_string(),
-            problem,
-        }
-    }
-}
-
-fn duplicates<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut seen = HashSet::new();
-    names.filter(|n| !seen.insert(*n)).collect()
-}
-
-/// The first problem with one input port's declaration.
-fn check_port(port: &InputPort) -> Result<(), SchemaProblem> {
-    let ty = port.port_type();
-    let numeric = matches!(ty, PortType::Int | PortType::Float);
-    let literals = [port.default_value(), port.min(), port.max(), port.step_value()];
-    if let Some(bad) = literals
-        .into_iter()
-        .flatten()
-        .find(|l| matches!(l, Literal::Float(v) if !v.is_finite()))
-    {
-        return Err(SchemaProblem::NonFinite(bad.clone()));
-    }
-    for bound in [port.min(), port.max(), port.step_value()].into_iter().flatten() {
-        let fits = matches!((ty, bound), (PortType::Int, Literal::Int(_)))
-            || matches!((ty, bound), (PortType::Float, Literal::Int(_) | Literal::Float(_)));
-        if !fits || !numeric {
-            return Err(SchemaProblem::BadBound(bound.clone()));
-        }
-    }
-    if let (Some(min), Some(max)) = (port.min(), port.max()) {
-        if compare(min, max) == Some(Ordering::Greater) {
-            return Err(SchemaProblem::EmptyRange(min.clone(), max.clone()));
-        }
-    }
-    if !port.choices().is_empty() && ty != PortType::String {
-        return Err(SchemaProblem::ChoicesOnNonString);
-    }
-    match port.default_value() {
-        Some(d) => port.value_from_literal(d).map(drop).map_err(SchemaProblem::BadDefault),
-        None => Ok(()),
-    }
-}
-
-/// A mistake in a node's declared schema (a bug in the node pack, reported when a graph uses
-/// the node and by [`Registry::check`](crate::Registry::check)).
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum SchemaError {
-    /// The node's type name is empty.
-    #[error("a node type has an empty type name")]
-    EmptyTypeName,
-    /// A port is declared wrongly.
-    #[error("node type {node_type:?}, port {port:?}: {problem}")]
-    Port {
-        /// The node type.
-        node_type: String,
-        /// The port.
-        port: String,
-        /// What is wrong.
-        problem: SchemaProblem,
-    },
-}
-
-/// What is wrong with a declared port.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum SchemaProblem {
-    /// Two ports on the same side share a name.
-    #[error("declared twice")]
-    DuplicatePort,
-    /// The default does not fit the port.
-    #[error("bad default: {0}")]
-    BadDefault(ValueProblem),
-    /// A min, max or step that is not a number of the port's type (or on a non-number port).
-    #[error("bound {0} does not fit the port's type")]
-    BadBound(Literal),
-    /// `min > max`.
-    #[error("empty range: min {0} is above max {1}")]
-    EmptyRange(Literal, Literal),
-    /// A NaN or infinite default or bound.
-    #[error("{0} is not a finite number")]
-    NonFinite(Literal),
-    /// A choice list on a port that is not `STRING`.
-    #[error("choices on a port that is not STRING")]
-    ChoicesOnNonString,
 }

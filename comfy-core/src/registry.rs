@@ -1,12 +1,13 @@
 //! `Registry`: the node types a graph may use, by type name.
-use crate::node::{Node, NodeSchema, SchemaError};
+use crate::node::DynNode;
+use crate::schema::{NodeSchema, SchemaError};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
 /// A registered node type: the node, its schema (read once) and the schema's mistakes.
 pub(crate) struct Entry {
-    pub(crate) node: Arc<dyn Node>,
+    pub(crate) node: Arc<dyn DynNode>,
     pub(crate) schema: NodeSchema,
     pub(crate) problems: Vec<SchemaError>,
 }
@@ -15,11 +16,14 @@ pub(crate) struct Entry {
 /// (`comfy_nodes::register_all(&mut registry)`); there is no global registry.
 ///
 /// ```
-/// # use comfy_core::{Context, Inputs, Node, NodeError, NodeSchema, Outputs, PortType};
+/// # use comfy_core::{Context, Node, NodeError, NodeInfo, NodeOutputs};
+/// # #[derive(NodeOutputs)] struct Out { value: i64 }
 /// # #[derive(Default)] struct Answer;
 /// # impl Node for Answer {
-/// #     fn schema(&self) -> NodeSchema { NodeSchema::new("Answer", "demo").output("value", PortType::Int) }
-/// #     fn execute(&self, _: &Inputs, _: &mut Context) -> Result<Outputs, NodeError> { Ok(Outputs::one(42)) }
+/// #     type Inputs = ();
+/// #     type Outputs = Out;
+/// #     fn info(&self) -> NodeInfo { NodeInfo::new("Answer", "demo") }
+/// #     fn execute(&self, _: (), _: &mut Context) -> Result<Out, NodeError> { Ok(Out { value: 42 }) }
 /// # }
 /// use comfy_core::Registry;
 /// let mut registry = Registry::new();
@@ -38,14 +42,16 @@ impl Registry {
         Self::default()
     }
 
-    /// Registers the node type `N` (made with `N::default()`).
-    pub fn register<N: Node + Default + 'static>(&mut self) -> &mut Self {
+    /// Registers the node type `N` (made with `N::default()`). Mistakes in its schema (see
+    /// [`NodeSchema::check`]) are kept: a graph that uses the node is refused with them, and
+    /// [`Registry::check`] lists them.
+    pub fn register<N: DynNode + Default + 'static>(&mut self) -> &mut Self {
         self.register_node(N::default())
     }
 
     /// Registers a node instance: useful for nodes built with configuration or shared state.
     /// A type name registered before is replaced, so a pack can override a built-in node.
-    pub fn register_node(&mut self, node: impl Node + 'static) -> &mut Self {
+    pub fn register_node(&mut self, node: impl DynNode + 'static) -> &mut Self {
         let schema = node.schema();
         let problems = schema.check();
         let entry = Entry {

@@ -9,9 +9,9 @@
 //! }
 //! ```
 //! A choice input is written `[["adam", "sgd"], {"default": "adam"}]`, as ComfyUI writes combos.
-use crate::node::NodeSchema;
 use crate::port::{InputPort, PortType};
 use crate::registry::Registry;
+use crate::schema::NodeSchema;
 use crate::value::Literal;
 use serde_json::{json, Map, Value as Json};
 

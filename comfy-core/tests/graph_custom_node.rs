@@ -3,8 +3,8 @@
 mod graph_support;
 
 use comfy_core::{
-    Context, CustomValue, Executor, Graph, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType,
-    ReferenceBackend, Registry, RunError, ValidationError, Value,
+    Context, CustomValue, DynNode, Executor, Graph, Inputs, Node, NodeError, NodeInfo, NodeInputs, NodeOutputs,
+    NodeSchema, Outputs, PortType, ReferenceBackend, Registry, RunError, ValidationError, Value,
 };
 use graph_support::{registry, Runs};
 use std::sync::Arc;
@@ -19,27 +19,48 @@ impl CustomValue for Histogram {
     const TYPE_NAME: &'static str = "HISTOGRAM";
 }
 
+#[derive(NodeInputs)]
+struct CollectInputs {
+    a: i64,
+    b: i64,
+    c: Option<i64>,
+}
+
+#[derive(NodeOutputs)]
+struct Collected {
+    histogram: Histogram,
+}
+
 /// Collects two or three integers into a histogram.
 #[derive(Default)]
 struct Collect;
 
 impl Node for Collect {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("Collect", "user/stats")
-            .description("Collects integers into a histogram")
-            .input(InputPort::int("a"))
-            .input(InputPort::int("b"))
-            .input(InputPort::int("c").optional())
-            .output("histogram", PortType::custom::<Histogram>())
+    type Inputs = CollectInputs;
+    type Outputs = Collected;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("Collect", "user/stats").description("Collects integers into a histogram")
     }
 
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let mut counts = vec![inputs.int("a")?, inputs.int("b")?];
-        if inputs.get("c").is_some() {
-            counts.push(inputs.int("c")?);
-        }
-        Ok(Outputs::one(Value::custom(Histogram { counts })))
+    fn execute(&self, inputs: CollectInputs, _ctx: &mut Context) -> Result<Collected, NodeError> {
+        let mut counts = vec![inputs.a, inputs.b];
+        counts.extend(inputs.c);
+        Ok(Collected {
+            histogram: Histogram { counts },
+        })
     }
+}
+
+#[derive(NodeInputs)]
+struct TotalInputs {
+    histogram: Arc<Histogram>,
+}
+
+#[derive(NodeOutputs)]
+struct Totals {
+    total: i64,
+    bins: i64,
 }
 
 /// Sums a histogram; an output node.
@@ -47,22 +68,19 @@ impl Node for Collect {
 struct Total;
 
 impl Node for Total {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("Total", "user/stats")
-            .input(InputPort::custom::<Histogram>("histogram"))
-            .output("total", PortType::Int)
-            .output("bins", PortType::Int)
-            .output_node()
+    type Inputs = TotalInputs;
+    type Outputs = Totals;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("Total", "user/stats").output_node()
     }
 
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let h = inputs.custom::<Histogram>("histogram")?;
-        // The shared form outlives the inputs.
-        let shared: Arc<Histogram> = inputs.custom_arc::<Histogram>("histogram")?;
-        assert_eq!(shared.counts, h.counts);
-        Ok(Outputs::new()
-            .with(h.counts.iter().sum::<i64>())
-            .with(h.counts.len() as i64))
+    fn execute(&self, inputs: TotalInputs, _ctx: &mut Context) -> Result<Totals, NodeError> {
+        let h = &inputs.histogram;
+        Ok(Totals {
+            total: h.counts.iter().sum::<i64>(),
+            bins: h.counts.len() as i64,
+        })
     }
 }
 
@@ -139,12 +157,14 @@ fn a_literal_cannot_stand_for_a_custom_value() {
 #[derive(Default)]
 struct Liar;
 
-impl Node for Liar {
+/// Written as a `DynNode`, the value-level form: a typed `Node` cannot return what it does not
+/// declare.
+impl DynNode for Liar {
     fn schema(&self) -> NodeSchema {
         NodeSchema::new("Liar", "user").output("n", PortType::Int).output_node()
     }
 
-    fn execute(&self, _: &Inputs, _: &mut Context) -> Result<Outputs, NodeError> {
+    fn execute_values(&self, _: &Inputs, _: &mut Context) -> Result<Outputs, NodeError> {
         Ok(Outputs::one("not a number"))
     }
 }
@@ -154,11 +174,14 @@ impl Node for Liar {
 struct Panics;
 
 impl Node for Panics {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("Panics", "user").output_node()
+    type Inputs = ();
+    type Outputs = ();
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("Panics", "user").output_node()
     }
 
-    fn execute(&self, _: &Inputs, _: &mut Context) -> Result<Outputs, NodeError> {
+    fn execute(&self, _: (), _: &mut Context) -> Result<(), NodeError> {
         panic!("boom")
     }
 }
@@ -188,15 +211,22 @@ fn bad_outputs_and_panics_are_node_failures() {
 #[test]
 fn a_node_can_be_tested_alone() {
     let mut ctx = Context::reference();
+    // Typed, as the engine hands it over…
+    let inputs = CollectInputs { a: 2, b: 3, c: Some(4) };
+    let out = Collect.execute(inputs, &mut ctx).unwrap();
+    assert_eq!(out.histogram.counts, vec![2, 3, 4]);
+    // …or from values, as a graph gives them.
     let out = Collect
-        .execute(&Inputs::new().with("a", 2).with("b", 3), &mut ctx)
+        .execute_values(&Inputs::new().with("a", 2).with("b", 3), &mut ctx)
         .unwrap();
     let h = out.values()[0].downcast::<Histogram>().unwrap();
     assert_eq!(h.counts, vec![2, 3]);
-    let err = Collect.execute(&Inputs::new().with("a", 2), &mut ctx).unwrap_err();
+    let err = Collect
+        .execute_values(&Inputs::new().with("a", 2), &mut ctx)
+        .unwrap_err();
     assert_eq!(err.to_string(), r#"missing input "b""#);
     let err = Collect
-        .execute(&Inputs::new().with("a", 2).with("b", "x"), &mut ctx)
+        .execute_values(&Inputs::new().with("a", 2).with("b", "x"), &mut ctx)
         .unwrap_err();
     assert_eq!(err.to_string(), r#"input "b": expected INT, found STRING"#);
 }

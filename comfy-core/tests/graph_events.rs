@@ -152,15 +152,14 @@ fn a_run_cancelled_before_it_starts_runs_nothing() {
 struct UntilCancelled;
 
 impl comfy_core::Node for UntilCancelled {
-    fn schema(&self) -> comfy_core::NodeSchema {
-        comfy_core::NodeSchema::new("UntilCancelled", "test").output_node()
+    type Inputs = ();
+    type Outputs = ();
+
+    fn info(&self) -> comfy_core::NodeInfo {
+        comfy_core::NodeInfo::new("UntilCancelled", "test").output_node()
     }
 
-    fn execute(
-        &self,
-        _: &comfy_core::Inputs,
-        ctx: &mut comfy_core::Context,
-    ) -> Result<comfy_core::Outputs, comfy_core::NodeError> {
+    fn execute(&self, _: (), ctx: &mut comfy_core::Context) -> Result<(), comfy_core::NodeError> {
         for _ in 0..10_000 {
             ctx.check_cancelled()?;
             std::thread::sleep(std::time::Duration::from_millis(1));

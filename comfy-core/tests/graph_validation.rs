@@ -144,7 +144,7 @@ fn building_errors_are_typed() {
 /// A node pack with mistakes in its declarations.
 struct Sloppy;
 
-impl comfy_core::Node for Sloppy {
+impl comfy_core::DynNode for Sloppy {
     fn schema(&self) -> NodeSchema {
         NodeSchema::new("Sloppy", "test")
             .input(InputPort::int("n").default(500).range(0, 100))
@@ -155,7 +155,7 @@ impl comfy_core::Node for Sloppy {
             .output_node()
     }
 
-    fn execute(
+    fn execute_values(
         &self,
         _: &comfy_core::Inputs,
         _: &mut comfy_core::Context,

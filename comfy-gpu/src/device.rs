@@ -5,14 +5,13 @@
 //! on stderr which backend it picked, so that a variable set somewhere never changes results
 //! silently.
 use crate::cpu::CpuBackend;
+use crate::error::GpuError;
 use crate::wgsl::WgpuBackend;
+use crate::DEVICE_ENV;
 use comfy_core::Backend;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
-
-/// The environment variable read by [`select_from_env`].
-pub const DEVICE_ENV: &str = "COMFY_DEVICE";
 
 /// Which backend to run on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,20 +57,6 @@ impl DeviceChoice {
             _ => Ok(None),
         }
     }
-}
-
-/// Why a GPU backend could not be made.
-#[derive(Debug, thiserror::Error)]
-pub enum GpuError {
-    /// No suitable adapter.
-    #[error("no GPU adapter found: {0}")]
-    NoAdapter(String),
-    /// An adapter was found but would not open a device.
-    #[error("the GPU adapter would not open a device: {0}")]
-    RequestDevice(String),
-    /// A device choice that is not `auto`, `cpu` or `gpu`.
-    #[error("unknown device `{0}`: expected auto, cpu or gpu (in {DEVICE_ENV} or a flag)")]
-    BadChoice(String),
 }
 
 /// A WGSL backend; `allow_software` admits CPU-emulated adapters such as lavapipe, which run

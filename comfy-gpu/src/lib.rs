@@ -7,8 +7,13 @@
 
 pub mod cpu;
 mod device;
+mod error;
 mod wgsl;
 
 pub use cpu::CpuBackend;
-pub use device::{gpu_adapters, gpu_backend, select, select_from_env, DeviceChoice, GpuError, DEVICE_ENV};
+pub use device::{gpu_adapters, gpu_backend, select, select_from_env, DeviceChoice};
+pub use error::GpuError;
+
+/// The environment variable read by [`select_from_env`].
+pub const DEVICE_ENV: &str = "COMFY_DEVICE";
 pub use wgsl::{PoolStats, WgpuBackend, WgpuStats};

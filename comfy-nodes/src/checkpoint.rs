@@ -87,6 +87,14 @@ pub enum CheckpointError {
         /// The backend's error.
         source: comfy_core::Error,
     },
+    /// A model file whose recorded architecture is missing, unreadable, or not the model's.
+    #[error("{}: {msg}", path.display())]
+    Architecture {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        msg: String,
+    },
     /// A tensor on a device was given; read it back to the host first.
     #[error("{}: tensor `{key}` is not in host memory", path.display())]
     NotOnHost {
@@ -131,14 +139,38 @@ pub fn save_tensors<'a>(
         })
         .collect::<Result<Vec<_>, CheckpointError>>()?;
     let meta = (!metadata.is_empty()).then_some(metadata);
-    let out = safetensors::serialize(views, meta).map_err(|e| CheckpointError::Format {
-        path: path.into(),
-        msg: e.to_string(),
-    })?;
+    let format = |msg: String| CheckpointError::Format { path: path.into(), msg };
+    let out = safetensors::serialize(views, meta).map_err(|e| format(e.to_string()))?;
+    let out = with_sorted_header(out).map_err(format)?;
     atomic_write(path, &out).map_err(|source| CheckpointError::Io {
         path: path.into(),
         source,
     })
+}
+
+/// The same safetensors bytes with the header's keys in sorted order. The `safetensors` crate
+/// writes the `__metadata__` map in hash order, which changes from process to process; sorted,
+/// the same tensors and metadata always give the same file. Tensor offsets are relative to the
+/// data, which stays as it is.
+fn with_sorted_header(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+    let len_bytes: [u8; 8] = bytes
+        .get(..8)
+        .and_then(|b| b.try_into().ok())
+        .ok_or("no header length")?;
+    let len = usize::try_from(u64::from_le_bytes(len_bytes)).map_err(|e| e.to_string())?;
+    let header = bytes.get(8..8 + len).ok_or("header past the end")?;
+    // Every top-level value (`__metadata__` and each tensor's dtype, shape and offsets) is an
+    // object of scalars and arrays, so sorting two levels sorts every key.
+    type Header = std::collections::BTreeMap<String, std::collections::BTreeMap<String, serde_json::Value>>;
+    let sorted: Header = serde_json::from_slice(header).map_err(|e| e.to_string())?;
+    let mut text = serde_json::to_vec(&sorted).map_err(|e| e.to_string())?;
+    // The data must start 8-byte aligned, as the crate itself pads.
+    text.resize(text.len().next_multiple_of(8), b' ');
+    let mut out = Vec::with_capacity(8 + text.len() + bytes.len() - 8 - len);
+    out.extend_from_slice(&(text.len() as u64).to_le_bytes());
+    out.extend_from_slice(&text);
+    out.extend_from_slice(&bytes[8 + len..]);
+    Ok(out)
 }
 
 /// Little-endian bytes of f32 values (the safetensors layout).

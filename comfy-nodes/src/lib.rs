@@ -12,15 +12,15 @@ pub mod atomic {
 }
 pub mod autoencoder;
 pub mod checkpoint;
-pub mod cli;
-pub mod console;
 pub mod dataset;
 #[doc(hidden)]
 pub mod fuzz_checks;
 pub mod gan;
+pub mod model_file;
+pub mod network;
 pub mod nodes;
-pub mod pipelines;
 pub mod report;
+pub mod train;
 pub mod viewer;
 
 pub use nodes::register_all;

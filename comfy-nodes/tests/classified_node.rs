@@ -1,5 +1,5 @@
 //! The RealVsFake node: D's verdicts on both halves, the PNG, and port-naming errors.
-use comfy_core::{Context, Inputs, Node, Tensor, Value};
+use comfy_core::{Context, DynNode, Inputs, Tensor, Value};
 use comfy_nodes::gan::{default_discriminator, Network};
 use comfy_nodes::nodes::RealVsFakeNode;
 
@@ -20,12 +20,12 @@ fn inputs(d: &Network, real: Tensor, generated: Tensor, path: &std::path::Path) 
 fn judges_both_halves_and_saves_the_view() {
     let dir = std::env::temp_dir().join(format!("comfy-classified-node-{}", std::process::id()));
     let path = dir.join("classified.png");
-    let d = Network::new(default_discriminator(), 7).unwrap();
+    let d = Network::mlp(&default_discriminator(), 7).unwrap();
     let real = Tensor::from_vec(vec![-1.0; 4 * 784], [4, 784]).unwrap();
     let fake = Tensor::from_vec((0..5 * 784).map(|i| (i % 7) as f32 / 3.5 - 1.0).collect(), [5, 784]).unwrap();
     let mut ctx = Context::reference();
     let out = RealVsFakeNode
-        .execute(&inputs(&d, real.clone(), fake.clone(), &path), &mut ctx)
+        .execute_values(&inputs(&d, real.clone(), fake.clone(), &path), &mut ctx)
         .unwrap();
     let values = out.values();
     let Value::Image(image) = &values[0] else {
@@ -36,7 +36,7 @@ fn judges_both_halves_and_saves_the_view() {
     // The shares judged real, from D's logits on the first three images of each half.
     let share = |x: &Tensor| {
         let rows = Tensor::from_vec(x.to_vec().unwrap()[..3 * 784].to_vec(), [3, 784]).unwrap();
-        let logits = d.infer(ctx.backend(), &rows).unwrap().to_vec().unwrap();
+        let logits = d.infer(ctx.backend(), &rows, None).unwrap().to_vec().unwrap();
         logits.iter().filter(|&&z| 1.0 / (1.0 + (-z).exp()) >= 0.5).count() as f64 / 3.0
     };
     assert_eq!(values[1].as_float(), Some(share(&real)));
@@ -46,12 +46,12 @@ fn judges_both_halves_and_saves_the_view() {
 
 #[test]
 fn images_that_do_not_fit_the_discriminator_name_the_port() {
-    let d = Network::new(default_discriminator(), 7).unwrap();
+    let d = Network::mlp(&default_discriminator(), 7).unwrap();
     let real = Tensor::from_vec(vec![0.0; 2 * 784], [2, 784]).unwrap();
     let small = Tensor::from_vec(vec![0.0; 2 * 100], [2, 100]).unwrap();
     let path = std::env::temp_dir().join("comfy-classified-node-unused.png");
     let err = RealVsFakeNode
-        .execute(&inputs(&d, real, small, &path), &mut Context::reference())
+        .execute_values(&inputs(&d, real, small, &path), &mut Context::reference())
         .unwrap_err();
     assert!(err.to_string().contains("generated: images of 100 values"), "{err}");
 }

@@ -1,10 +1,11 @@
 //! The report page as text: escaping, stable ids, reloading only while a run goes on; the live
 //! reporter's write schedule; the HtmlReport node.
-use comfy_core::{Activation, CancelToken, Context, Image, Inputs, Mlp, Node, NodeError, Value};
+use comfy_core::{Activation, CancelToken, Context, DynNode, Image, Inputs, Mlp, NodeError, Value};
 use comfy_nodes::dataset::{DataLoader, ImageDataset, LoaderConfig, PixelScale};
-use comfy_nodes::gan::{Network, StepReport};
+use comfy_nodes::gan::Network;
 use comfy_nodes::nodes::{GanTrainerNode, HtmlReportNode};
 use comfy_nodes::report::{base64, EmbeddedPng, Figure, ReportPage, RunReporter, RunState, TrainingRun};
+use comfy_nodes::train::{LossName, StepReport};
 use comfy_nodes::viewer::{Rgb, RgbImage};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,8 +17,8 @@ fn step(global_step: usize, d_loss: f32) -> StepReport {
         steps_per_epoch: 10,
         global_step,
         total_steps: 30,
-        d_loss,
-        g_loss: 0.75,
+        names: vec![LossName::new("d_loss", "D loss"), LossName::new("g_loss", "G loss")].into(),
+        losses: vec![d_loss, 0.75],
         steps_per_sec: 12.5,
         eta_secs: 65.0,
     }
@@ -157,7 +158,9 @@ fn the_html_report_node_writes_a_final_page_with_the_given_pictures() {
         .with("run", Value::custom(run))
         .with("loss_curve", Value::Image(Image::filled(8, 4, 3, 200).unwrap().into()))
         .with("path", path.to_string_lossy().into_owned());
-    HtmlReportNode.execute(&inputs, &mut Context::reference()).unwrap();
+    HtmlReportNode
+        .execute_values(&inputs, &mut Context::reference())
+        .unwrap();
     let html = std::fs::read_to_string(&path).unwrap();
     assert!(html.contains(r#"data-state="finished""#));
     assert!(html.contains("id=\"img-loss-curve\"") && !html.contains("id=\"img-samples\""));
@@ -168,7 +171,7 @@ fn the_html_report_node_writes_a_final_page_with_the_given_pictures() {
 #[test]
 fn a_cancelled_training_leaves_a_stopped_page_that_does_not_reload() {
     let dir = scratch("cancelled");
-    let mlp = |sizes: Vec<usize>, out| Network::new(Mlp::new(sizes, Activation::Tanh, out).unwrap(), 1).unwrap();
+    let mlp = |sizes: Vec<usize>, out| Network::mlp(&Mlp::new(sizes, Activation::Tanh, out).unwrap(), 1).unwrap();
     let data = ImageDataset::new(vec![128; 8 * 4], None, (2, 2, 1), "synthetic").unwrap();
     let config = LoaderConfig {
         batch_size: 4,
@@ -199,7 +202,7 @@ fn a_cancelled_training_leaves_a_stopped_page_that_does_not_reload() {
     let cancel = CancelToken::new();
     cancel.cancel();
     let mut ctx = Context::reference().with_cancel(cancel);
-    let err = GanTrainerNode.execute(&inputs, &mut ctx).unwrap_err();
+    let err = GanTrainerNode.execute_values(&inputs, &mut ctx).unwrap_err();
     assert!(matches!(err, NodeError::Cancelled), "{err}");
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
     assert!(html.contains(

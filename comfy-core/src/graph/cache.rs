@@ -6,7 +6,15 @@
 use super::{GraphNode, InputValue, NodeId};
 use crate::value::{Literal, Value};
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
+
+/// What a node's execution left: its outputs and the image files it showed.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NodeResult {
+    pub(crate) outputs: Arc<Vec<Value>>,
+    pub(crate) images: Arc<[PathBuf]>,
+}
 
 /// A literal input or a link, made hashable (floats by their bits).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -67,7 +75,7 @@ fn literal_part(l: &Literal) -> KeyPart {
 #[derive(Default)]
 pub(crate) struct Cache {
     keys: HashMap<Signature, u64>,
-    entries: HashMap<u64, Arc<Vec<Value>>>,
+    entries: HashMap<u64, NodeResult>,
     used: HashSet<u64>,
     next: u64,
 }
@@ -93,7 +101,7 @@ impl Cache {
     }
 
     /// Cached outputs for `key`.
-    pub(crate) fn get(&mut self, key: u64) -> Option<Arc<Vec<Value>>> {
+    pub(crate) fn get(&mut self, key: u64) -> Option<NodeResult> {
         let hit = self.entries.get(&key).cloned();
         if hit.is_some() {
             self.used.insert(key);
@@ -102,9 +110,9 @@ impl Cache {
     }
 
     /// Stores the outputs for `key`.
-    pub(crate) fn insert(&mut self, key: u64, outputs: Arc<Vec<Value>>) {
+    pub(crate) fn insert(&mut self, key: u64, result: NodeResult) {
         self.used.insert(key);
-        self.entries.insert(key, outputs);
+        self.entries.insert(key, result);
     }
 
     /// Drops everything the current run did not use.

@@ -1,8 +1,8 @@
 //! Errors from building, validating and running graphs.
 use super::NodeId;
-use crate::node::SchemaError;
 use crate::node_error::NodeError;
 use crate::port::{PortType, ValueProblem};
+use crate::schema::SchemaError;
 use std::fmt;
 
 /// A mistake while building a graph in code.

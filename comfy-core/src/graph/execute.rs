@@ -1,32 +1,36 @@
 //! Running a validated graph: dependency order, cached outputs, events and cancellation.
-use super::cache::{Cache, Signature};
+use super::cache::{Cache, NodeResult, Signature};
 use super::error::{RunError, ValidationError, ValidationErrors};
 use super::plan::{dependencies, execution_order};
+use super::report::{RunOptions, RunReport, RunStatus};
 use super::validate::validate;
 use super::{Graph, GraphNode, InputValue, NodeId};
 use crate::backend::Backend;
-use crate::context::{CancelToken, Context};
+use crate::context::Context;
 use crate::event::{Event, Observer};
+use crate::files::{AnyPath, FilePolicy};
 use crate::inputs::Inputs;
-use crate::node::NodeSchema;
 use crate::node_error::NodeError;
 use crate::registry::{Entry, Registry};
+use crate::schema::NodeSchema;
 use crate::value::Value;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 /// Runs graphs on one backend and keeps their outputs cached between runs.
 ///
 /// ```
-/// # use comfy_core::{Context, Inputs, Node, NodeError, NodeSchema, Outputs, PortType};
+/// # use comfy_core::{Context, Node, NodeError, NodeInfo, NodeOutputs};
+/// # #[derive(NodeOutputs)] struct Out { value: i64 }
 /// # #[derive(Default)] struct Answer;
 /// # impl Node for Answer {
-/// #     fn schema(&self) -> NodeSchema {
-/// #         NodeSchema::new("Answer", "demo").output("value", PortType::Int).output_node()
-/// #     }
-/// #     fn execute(&self, _: &Inputs, _: &mut Context) -> Result<Outputs, NodeError> { Ok(Outputs::one(42)) }
+/// #     type Inputs = ();
+/// #     type Outputs = Out;
+/// #     fn info(&self) -> NodeInfo { NodeInfo::new("Answer", "demo").output_node() }
+/// #     fn execute(&self, _: (), _: &mut Context) -> Result<Out, NodeError> { Ok(Out { value: 42 }) }
 /// # }
 /// use comfy_core::{Executor, Graph, ReferenceBackend, Registry, RunStatus};
 /// use std::sync::Arc;
@@ -46,66 +50,8 @@ use std::time::Instant;
 pub struct Executor {
     backend: Arc<dyn Backend>,
     seed: u64,
+    files: Arc<dyn FilePolicy>,
     cache: Cache,
-}
-
-/// Options for one run.
-#[derive(Clone, Debug, Default)]
-pub struct RunOptions {
-    /// The nodes to compute (with what they depend on); empty means every output node.
-    pub targets: Vec<NodeId>,
-    /// Checked before each node and by nodes between their steps.
-    pub cancel: CancelToken,
-}
-
-/// How a run ended, when it did not fail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RunStatus {
-    /// Every needed node ran or came from the cache.
-    Completed,
-    /// The run was cancelled; nodes after the cancellation did not run.
-    Cancelled,
-}
-
-/// What a run did, and the outputs of every node it ran or took from the cache.
-#[derive(Clone, Debug)]
-pub struct RunReport {
-    status: RunStatus,
-    executed: Vec<NodeId>,
-    cached: Vec<NodeId>,
-    outputs: HashMap<NodeId, Arc<Vec<Value>>>,
-}
-
-impl RunReport {
-    /// How the run ended.
-    pub fn status(&self) -> RunStatus {
-        self.status
-    }
-
-    /// Whether the run was cancelled.
-    pub fn is_cancelled(&self) -> bool {
-        self.status == RunStatus::Cancelled
-    }
-
-    /// The nodes that executed, in order.
-    pub fn executed(&self) -> &[NodeId] {
-        &self.executed
-    }
-
-    /// The nodes whose outputs came from the cache, in order.
-    pub fn cached(&self) -> &[NodeId] {
-        &self.cached
-    }
-
-    /// The outputs of node `id`, if it ran or was cached in this run.
-    pub fn outputs(&self, id: &NodeId) -> Option<&[Value]> {
-        self.outputs.get(id).map(|v| v.as_slice())
-    }
-
-    /// Output `index` of node `id`.
-    pub fn output(&self, id: &NodeId, index: usize) -> Option<&Value> {
-        self.outputs(id)?.get(index)
-    }
 }
 
 impl Executor {
@@ -114,8 +60,20 @@ impl Executor {
         Executor {
             backend,
             seed: 0,
+            files: Arc::new(AnyPath),
             cache: Cache::default(),
         }
+    }
+
+    /// Resolves every path nodes are given with `files` (paths as given by default).
+    pub fn with_files(mut self, files: Arc<dyn FilePolicy>) -> Self {
+        self.files = files;
+        self
+    }
+
+    /// The policy that resolves the paths nodes are given.
+    pub fn files(&self) -> &Arc<dyn FilePolicy> {
+        &self.files
     }
 
     /// Sets the run seed; each node's generator is seeded from it and the node's id.
@@ -182,6 +140,7 @@ impl Executor {
                 executed: Vec::new(),
                 cached: Vec::new(),
                 outputs: HashMap::new(),
+                images: HashMap::new(),
             },
         };
         for position in order {
@@ -207,13 +166,15 @@ impl Executor {
         let key = self.cache.key(signature);
         run.keys.insert(node.id().clone(), key);
         let (id, class_type) = (node.id().clone(), node.class_type().to_string());
-        if let Some(outputs) = self.cache.get(key) {
+        if let Some(result) = self.cache.get(key) {
             run.observer.on_event(&Event::NodeCached {
                 node: id.clone(),
-                class_type,
+                class_type: class_type.clone(),
             });
+            shown(run, &id, &class_type, &result.images);
             run.report.cached.push(id.clone());
-            run.report.outputs.insert(id, outputs);
+            run.report.outputs.insert(id.clone(), result.outputs);
+            run.report.images.insert(id, result.images);
             return Ok(true);
         }
         if run.options.cancel.is_cancelled() {
@@ -230,15 +191,17 @@ impl Executor {
         &mut self,
         key: u64,
         node: &GraphNode,
-        result: Result<Arc<Vec<Value>>, NodeError>,
+        result: Result<NodeResult, NodeError>,
         run: &mut RunState,
     ) -> Result<bool, RunError> {
         let (id, class_type) = (node.id().clone(), node.class_type().to_string());
         match result {
-            Ok(outputs) => {
-                self.cache.insert(key, Arc::clone(&outputs));
+            Ok(result) => {
+                shown(run, &id, &class_type, &result.images);
                 run.report.executed.push(id.clone());
-                run.report.outputs.insert(id, outputs);
+                run.report.outputs.insert(id.clone(), Arc::clone(&result.outputs));
+                run.report.images.insert(id, Arc::clone(&result.images));
+                self.cache.insert(key, result);
                 Ok(true)
             }
             Err(NodeError::Cancelled) => {
@@ -262,23 +225,29 @@ impl Executor {
     }
 
     /// Resolves the inputs, calls `execute` (a panic becomes an error), checks the outputs.
-    fn execute(&self, entry: &Entry, node: &GraphNode, run: &mut RunState) -> Result<Arc<Vec<Value>>, NodeError> {
+    fn execute(&self, entry: &Entry, node: &GraphNode, run: &mut RunState) -> Result<NodeResult, NodeError> {
         let inputs = resolve_inputs(&entry.schema, node, &run.report.outputs)?;
         let mut ctx = Context::new(Arc::clone(&self.backend))
             .with_node(node.id().clone())
             .with_seed(node_seed(self.seed, node.id()))
             .with_cancel(run.options.cancel.clone())
+            .with_files(Arc::clone(&self.files))
             .with_observer(&mut *run.observer);
         let start = Instant::now();
-        let result = catch_unwind(AssertUnwindSafe(|| entry.node.execute(&inputs, &mut ctx)));
+        let result = catch_unwind(AssertUnwindSafe(|| entry.node.execute_values(&inputs, &mut ctx)));
         let outputs = result.map_err(|panic| NodeError::Panicked(panic_message(panic)))??;
         check_outputs(&entry.schema, outputs.values())?;
+        let images: Arc<[PathBuf]> = ctx.shown_images().into();
+        drop(ctx);
         run.observer.on_event(&Event::NodeFinished {
             node: node.id().clone(),
             class_type: node.class_type().to_string(),
             elapsed: start.elapsed(),
         });
-        Ok(Arc::new(outputs.into_values()))
+        Ok(NodeResult {
+            outputs: Arc::new(outputs.into_values()),
+            images,
+        })
     }
 }
 
@@ -288,6 +257,17 @@ struct RunState<'a> {
     observer: &'a mut dyn Observer,
     keys: HashMap<NodeId, u64>,
     report: RunReport,
+}
+
+/// Tells the observer which images a node showed, if any.
+fn shown(run: &mut RunState, id: &NodeId, class_type: &str, images: &[PathBuf]) {
+    if !images.is_empty() {
+        run.observer.on_event(&Event::ImagesShown {
+            node: id.clone(),
+            class_type: class_type.to_string(),
+            images: images.to_vec(),
+        });
+    }
 }
 
 fn unknown_type(node: &GraphNode) -> RunError {

@@ -8,47 +8,20 @@ mod cycles;
 mod error;
 mod execute;
 mod plan;
+mod report;
 mod validate;
 
 pub use error::{GraphError, RunError, ValidationError, ValidationErrors};
-pub use execute::{Executor, RunOptions, RunReport, RunStatus};
+pub use execute::Executor;
+pub use report::{RunOptions, RunReport, RunStatus};
 
+pub use crate::node_id::NodeId;
 use crate::value::Literal;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 
 /// The most nodes a graph may hold; larger graphs are refused by validation and by the
 /// workflow loader (before they are built).
 pub const MAX_NODES: usize = 10_000;
-
-/// The id of a node in a graph: any non-empty text (`"3"` in ComfyUI's files).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct NodeId(String);
-
-impl NodeId {
-    /// The id as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for NodeId {
-    fn from(s: &str) -> Self {
-        NodeId(s.to_string())
-    }
-}
-
-impl From<String> for NodeId {
-    fn from(s: String) -> Self {
-        NodeId(s)
-    }
-}
-
-impl fmt::Display for NodeId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// A link from output `output` (0-based) of node `node`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -143,17 +116,17 @@ impl Graph {
     /// Adds a node of type `class_type` with a fresh numeric id, which it returns.
     pub fn add(&mut self, class_type: impl Into<String>) -> NodeId {
         let mut n = self.next_id.max(1);
-        while self.index.contains_key(&NodeId(n.to_string())) {
+        while self.index.contains_key(&NodeId::from(n.to_string())) {
             n += 1;
         }
-        let id = NodeId(n.to_string());
+        let id = NodeId::from(n.to_string());
         self.push(id.clone(), class_type.into());
         id
     }
 
     /// Adds a node with a chosen id (as a workflow file names it).
     pub fn add_with_id(&mut self, id: NodeId, class_type: impl Into<String>) -> Result<(), GraphError> {
-        if id.0.is_empty() {
+        if id.as_str().is_empty() {
             return Err(GraphError::EmptyId);
         }
         if self.index.contains_key(&id) {
@@ -164,7 +137,7 @@ impl Graph {
     }
 
     fn push(&mut self, id: NodeId, class_type: String) {
-        if let Ok(n) = id.0.parse::<u64>() {
+        if let Ok(n) = id.as_str().parse::<u64>() {
             self.next_id = self.next_id.max(n.saturating_add(1));
         }
         self.index.insert(id.clone(), self.nodes.len());

@@ -2,7 +2,9 @@
 //! (public API only). They stand in for the built-in nodes, which live in comfy-nodes.
 #![allow(dead_code)]
 
-use comfy_core::{Context, Event, Image, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Registry};
+use comfy_core::{
+    Context, Event, Image, Node, NodeError, NodeInfo, NodeInputs, NodeOutputs, PortChoice, Registry, Value,
+};
 use rand::Rng;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -27,82 +29,142 @@ impl Runs {
     }
 }
 
+/// One integer output called `value`.
+#[derive(NodeOutputs)]
+pub struct IntValue {
+    pub value: i64,
+}
+
+#[derive(NodeInputs)]
+pub struct IntConstantInputs {
+    #[port(default = 0, min = -1_000_000, max = 1_000_000)]
+    value: i64,
+}
+
 /// `value` → `value`.
 pub struct IntConstant(pub Runs);
 
 impl Node for IntConstant {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("IntConstant", "test/math")
-            .description("An integer")
-            .input(InputPort::int("value").default(0).range(-1_000_000, 1_000_000))
-            .output("value", PortType::Int)
+    type Inputs = IntConstantInputs;
+    type Outputs = IntValue;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("IntConstant", "test/math").description("An integer")
     }
 
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
+    fn execute(&self, inputs: IntConstantInputs, _ctx: &mut Context) -> Result<IntValue, NodeError> {
         self.0.hit("IntConstant");
-        Ok(Outputs::one(inputs.int("value")?))
+        Ok(IntValue { value: inputs.value })
     }
+}
+
+#[derive(NodeInputs)]
+pub struct AddIntsInputs {
+    a: i64,
+    #[port(default = 0, min = -1000, max = 1000, step = 1)]
+    b: i64,
+}
+
+#[derive(NodeOutputs)]
+pub struct Sum {
+    sum: i64,
 }
 
 /// `a + b`.
 pub struct AddInts(pub Runs);
 
 impl Node for AddInts {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("AddInts", "test/math")
-            .description("a + b")
-            .input(InputPort::int("a"))
-            .input(InputPort::int("b").default(0).range(-1000, 1000).step(1))
-            .output("sum", PortType::Int)
+    type Inputs = AddIntsInputs;
+    type Outputs = Sum;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("AddInts", "test/math").description("a + b")
     }
 
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
+    fn execute(&self, inputs: AddIntsInputs, _ctx: &mut Context) -> Result<Sum, NodeError> {
         self.0.hit("AddInts");
-        let sum = inputs.int("a")?.checked_add(inputs.int("b")?);
-        Ok(Outputs::one(sum.ok_or_else(|| NodeError::msg("overflow"))?))
+        let sum = inputs.a.checked_add(inputs.b);
+        Ok(Sum {
+            sum: sum.ok_or_else(|| NodeError::msg("overflow"))?,
+        })
     }
+}
+
+#[derive(NodeInputs)]
+pub struct ScaleInputs {
+    #[port(min = 0.0, max = 10.0)]
+    x: f64,
+    /// multiplier
+    #[port(default = 1.0)]
+    factor: f64,
+}
+
+#[derive(NodeOutputs)]
+pub struct Scaled {
+    y: f64,
 }
 
 /// `x * factor`, on floats.
 pub struct ScaleFloat(pub Runs);
 
 impl Node for ScaleFloat {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("ScaleFloat", "test/math")
-            .input(InputPort::float("x").range(0.0, 10.0))
-            .input(InputPort::float("factor").default(1.0).tooltip("multiplier"))
-            .output("y", PortType::Float)
+    type Inputs = ScaleInputs;
+    type Outputs = Scaled;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("ScaleFloat", "test/math")
     }
 
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
+    fn execute(&self, inputs: ScaleInputs, _ctx: &mut Context) -> Result<Scaled, NodeError> {
         self.0.hit("ScaleFloat");
-        Ok(Outputs::one(inputs.float("x")? * inputs.float("factor")?))
+        Ok(Scaled {
+            y: inputs.x * inputs.factor,
+        })
     }
+}
+
+/// How `Format` writes its value.
+#[derive(PortChoice)]
+pub enum Style {
+    Plain,
+    Brackets,
+}
+
+#[derive(NodeInputs)]
+pub struct FormatInputs {
+    value: Value,
+    #[port(default = "plain")]
+    style: Style,
+    suffix: Option<String>,
+}
+
+#[derive(NodeOutputs)]
+pub struct Text {
+    text: String,
 }
 
 /// Any value as text, in one of two styles.
 pub struct Format(pub Runs);
 
 impl Node for Format {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("Format", "test/text")
-            .input(InputPort::new("value", PortType::Any))
-            .input(InputPort::choice("style", ["plain", "brackets"]).default("plain"))
-            .input(InputPort::string("suffix").optional())
-            .output("text", PortType::String)
+    type Inputs = FormatInputs;
+    type Outputs = Text;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("Format", "test/text")
     }
 
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
+    fn execute(&self, inputs: FormatInputs, _ctx: &mut Context) -> Result<Text, NodeError> {
         self.0.hit("Format");
-        let v = inputs.value("value")?;
-        let mut text = match inputs.string("style")? {
-            "brackets" => format!("[{v}]"),
-            _ => format!("{v}"),
+        let v = inputs.value;
+        let mut text = match inputs.style {
+            Style::Brackets => format!("[{v}]"),
+            Style::Plain => format!("{v}"),
         };
-        if let Some(suffix) = inputs.get("suffix").and_then(|s| s.as_str()) {
-            text.push_str(suffix);
+        if let Some(suffix) = inputs.suffix {
+            text.push_str(&suffix);
         }
-        Ok(Outputs::one(text))
+        Ok(Text { text })
     }
 }
 
@@ -110,33 +172,52 @@ impl Node for Format {
 pub struct RandomInt(pub Runs);
 
 impl Node for RandomInt {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("RandomInt", "test/random")
-            .output("value", PortType::Int)
-            .not_cacheable()
+    type Inputs = ();
+    type Outputs = IntValue;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("RandomInt", "test/random").not_cacheable()
     }
 
-    fn execute(&self, _inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
+    fn execute(&self, _inputs: (), ctx: &mut Context) -> Result<IntValue, NodeError> {
         self.0.hit("RandomInt");
-        Ok(Outputs::one(ctx.rng().random_range(0..1_000_000i64)))
+        Ok(IntValue {
+            value: ctx.rng().random_range(0..1_000_000i64),
+        })
     }
+}
+
+#[derive(NodeInputs)]
+pub struct ShowIntInputs {
+    value: i64,
 }
 
 /// An output node that passes its input through.
 pub struct ShowInt(pub Runs);
 
 impl Node for ShowInt {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("ShowInt", "test/output")
-            .input(InputPort::int("value"))
-            .output("value", PortType::Int)
-            .output_node()
+    type Inputs = ShowIntInputs;
+    type Outputs = IntValue;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("ShowInt", "test/output").output_node()
     }
 
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
+    fn execute(&self, inputs: ShowIntInputs, _ctx: &mut Context) -> Result<IntValue, NodeError> {
         self.0.hit("ShowInt");
-        Ok(Outputs::one(inputs.int("value")?))
+        Ok(IntValue { value: inputs.value })
     }
+}
+
+#[derive(NodeInputs)]
+pub struct StepsInputs {
+    #[port(default = 3, min = 0, max = 100)]
+    steps: i64,
+}
+
+#[derive(NodeOutputs)]
+pub struct Done {
+    done: i64,
 }
 
 /// An output node that works in `steps` steps, reporting progress and a preview per step and
@@ -144,36 +225,43 @@ impl Node for ShowInt {
 pub struct Steps(pub Runs);
 
 impl Node for Steps {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("Steps", "test/output")
-            .input(InputPort::int("steps").default(3).range(0, 100))
-            .output("done", PortType::Int)
-            .output_node()
+    type Inputs = StepsInputs;
+    type Outputs = Done;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("Steps", "test/output").output_node()
     }
 
-    fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
+    fn execute(&self, inputs: StepsInputs, ctx: &mut Context) -> Result<Done, NodeError> {
         self.0.hit("Steps");
-        let steps = inputs.int("steps")? as u64;
+        let steps = inputs.steps as u64;
         for step in 1..=steps {
             ctx.check_cancelled()?;
             ctx.progress(step, steps, format!("step {step}"));
             ctx.preview(Image::filled(2, 2, 1, step as u8).map_err(NodeError::other)?);
         }
-        Ok(Outputs::one(steps as i64))
+        Ok(Done { done: steps as i64 })
     }
+}
+
+#[derive(NodeInputs)]
+pub struct FailInputs {
+    #[allow(dead_code)]
+    value: Option<i64>,
 }
 
 /// An output node that fails.
 pub struct Fail(pub Runs);
 
 impl Node for Fail {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("Fail", "test/output")
-            .input(InputPort::int("value").optional())
-            .output_node()
+    type Inputs = FailInputs;
+    type Outputs = ();
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("Fail", "test/output").output_node()
     }
 
-    fn execute(&self, _inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
+    fn execute(&self, _inputs: FailInputs, _ctx: &mut Context) -> Result<(), NodeError> {
         self.0.hit("Fail");
         Err(NodeError::msg("this node always fails"))
     }

@@ -6,7 +6,7 @@ use super::kernels::Kernel;
 use super::pipelines::Pipelines;
 use super::pool::{size_class, Pool, PoolStats};
 use super::storage::{GpuStorage, BACKEND_NAME};
-use crate::device::GpuError;
+use crate::error::GpuError;
 use comfy_core::{Error, Result, Shape, Storage, Tensor};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};

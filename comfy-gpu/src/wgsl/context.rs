@@ -1,5 +1,5 @@
 //! Instance → adapter → device and queue, built once per backend, and the device's health.
-use crate::device::GpuError;
+use crate::error::GpuError;
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Which adapters may be used.

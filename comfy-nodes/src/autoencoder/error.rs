@@ -43,29 +43,10 @@ pub enum AutoencoderError {
         /// How the data's bytes are scaled.
         scale: PixelScale,
     },
-    /// The loss became NaN or infinite; the update that would have used it was not applied.
-    #[error("the reconstruction loss became {value} at step {step} (epoch {epoch}); training stopped before updating the weights with it — try a lower learning rate")]
-    NonFinite {
-        /// The bad value.
-        value: f32,
-        /// Global step (0-based).
-        step: usize,
-        /// Epoch (0-based).
-        epoch: usize,
-    },
-    /// The observer asked to stop.
-    #[error("training cancelled at step {step}")]
-    Cancelled {
-        /// Global step reached.
-        step: usize,
-    },
     /// A tensor operation failed.
     #[error(transparent)]
     Tensor(#[from] comfy_core::Error),
     /// The images could not be batched.
     #[error(transparent)]
     Dataset(#[from] crate::dataset::DatasetError),
-    /// The observer failed (writing a preview, say).
-    #[error("{0}")]
-    Observer(String),
 }

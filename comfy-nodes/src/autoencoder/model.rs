@@ -1,7 +1,7 @@
 //! The encoder–decoder pair, which output ranges fit which data, and the reconstruction error.
 use super::error::AutoencoderError;
 use crate::dataset::{DataLoader, ImageDataset, LoaderConfig, PixelScale};
-use crate::gan::Network;
+use crate::network::Network;
 use comfy_core::{Activation, Backend, Mlp, Tensor};
 use std::sync::Arc;
 
@@ -46,7 +46,7 @@ impl Autoencoder {
     /// Pairs the networks if the decoder reads the encoder's outputs and writes as many values as
     /// the encoder reads.
     pub fn new(encoder: Network, decoder: Network) -> Result<Self, AutoencoderError> {
-        let (e, d) = (&encoder.mlp, &decoder.mlp);
+        let (e, d) = (&encoder, &decoder);
         if e.output_size() != d.input_size() || d.output_size() != e.input_size() {
             return Err(AutoencoderError::Mismatch {
                 encoder_in: e.input_size(),
@@ -60,12 +60,12 @@ impl Autoencoder {
 
     /// Values per image (pixels × channels).
     pub fn image_size(&self) -> usize {
-        self.encoder.mlp.input_size()
+        self.encoder.input_size()
     }
 
     /// Width of the latent vector.
     pub fn latent_dim(&self) -> usize {
-        self.encoder.mlp.output_size()
+        self.encoder.output_size()
     }
 
     /// Checks that images of `found` values each fit the encoder.
@@ -82,28 +82,22 @@ impl Autoencoder {
     /// Latent vectors `[n, latent]` of images `[n, pixels]`, read back to the host.
     pub fn encode(&self, backend: &Arc<dyn Backend>, images: &Tensor) -> Result<Tensor, AutoencoderError> {
         self.check_image_size(images.shape().rows_cols().1)?;
-        host(backend, &self.encoder.infer(backend, images)?)
+        host(backend, &self.encoder.infer(backend, images, None)?)
     }
 
     /// Reconstructions `[n, pixels]` of images `[n, pixels]`, in the decoder's output range,
     /// read back to the host.
     pub fn reconstruct(&self, backend: &Arc<dyn Backend>, images: &Tensor) -> Result<Tensor, AutoencoderError> {
         self.check_image_size(images.shape().rows_cols().1)?;
-        let latent = self.encoder.infer(backend, images)?;
-        host(backend, &self.decoder.infer(backend, &latent)?)
+        let latent = self.encoder.infer(backend, images, None)?;
+        host(backend, &self.decoder.infer(backend, &latent, None)?)
     }
 
     /// The same networks with their parameters read back to host memory (for checkpoints).
     pub fn to_host(&self, backend: &dyn Backend) -> Result<Self, AutoencoderError> {
-        let copy = |n: &Network| -> Result<Network, AutoencoderError> {
-            Ok(Network {
-                mlp: n.mlp.clone(),
-                params: n.params.to_host(backend)?,
-            })
-        };
         Ok(Autoencoder {
-            encoder: copy(&self.encoder)?,
-            decoder: copy(&self.decoder)?,
+            encoder: self.encoder.to_host(backend)?,
+            decoder: self.decoder.to_host(backend)?,
         })
     }
 }
@@ -126,7 +120,7 @@ pub fn reconstruction_error(
     batch_size: usize,
 ) -> Result<f64, AutoencoderError> {
     model.check_image_size(dataset.image_size())?;
-    let activation = model.decoder.mlp.output;
+    let activation = model.decoder.output_activation();
     if !output_fits(activation, scale) {
         return Err(AutoencoderError::OutputRange { activation, scale });
     }

@@ -24,10 +24,11 @@ pub const MAX_TARGET_SIDE: u32 = 4096;
 /// The most label folders (labels are stored as bytes).
 pub const MAX_LABELS: usize = 256;
 
-/// The colour of the loaded images.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The colour of the loaded images (`grayscale` or `rgb` on the folder node).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, comfy_core::PortChoice)]
 pub enum ColorMode {
     /// One channel, the image's luma.
+    #[choice("grayscale")]
     Gray,
     /// Three channels; an alpha channel is dropped.
     Rgb,

@@ -6,12 +6,14 @@ use comfy_core::Tensor;
 use rand::Rng;
 use std::sync::Arc;
 
-/// How bytes become floats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// How bytes become floats (`-1..1` or `0..1` on the nodes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, comfy_core::PortChoice)]
 pub enum PixelScale {
     /// `x / 127.5 - 1`: the range of a tanh output, as GANs use.
+    #[choice("-1..1")]
     MinusOneToOne,
     /// `x / 255`.
+    #[choice("0..1")]
     ZeroToOne,
 }
 
@@ -106,7 +108,7 @@ impl DataLoader {
 
     /// The order of the images in `epoch` (0-based): shuffled with `seed` and the epoch, so
     /// that a resumed run sees the same order as an uninterrupted one.
-    pub fn order(&self, epoch: usize) -> Vec<usize> {
+    fn order(&self, epoch: usize) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..self.dataset.len()).collect();
         if self.config.shuffle {
             let mut rng = rng_from_seed(self.config.seed ^ (epoch as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
@@ -117,8 +119,8 @@ impl DataLoader {
         idx
     }
 
-    /// Batch `index` of `epoch`, or `None` past the end.
-    pub fn batch(&self, order: &[usize], index: usize) -> Option<Batch> {
+    /// Batch `index` of an epoch whose image order is `order`, or `None` past the end.
+    fn batch(&self, order: &[usize], index: usize) -> Option<Batch> {
         let b = self.config.batch_size;
         let start = index.checked_mul(b)?;
         if start >= order.len() || (self.config.drop_last && start + b > order.len()) {
@@ -135,9 +137,15 @@ impl DataLoader {
         Some(Batch { images, labels })
     }
 
-    /// Iterates over the batches of `epoch`.
-    pub fn epoch(&self, epoch: usize) -> impl Iterator<Item = Batch> + '_ {
+    /// The batches of `epoch` (0-based), each with its index in the epoch, from batch `first`
+    /// on: a resumed run skips the batches it took before it stopped.
+    pub fn epoch_from(&self, epoch: usize, first: usize) -> impl Iterator<Item = (usize, Batch)> + '_ {
         let order = self.order(epoch);
-        (0..).map_while(move |i| self.batch(&order, i))
+        (first..).map_while(move |i| Some((i, self.batch(&order, i)?)))
+    }
+
+    /// The batches of `epoch`, in order.
+    pub fn epoch(&self, epoch: usize) -> impl Iterator<Item = Batch> + '_ {
+        self.epoch_from(epoch, 0).map(|(_, batch)| batch)
     }
 }

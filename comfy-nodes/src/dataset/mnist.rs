@@ -5,8 +5,8 @@ use super::idx::read_idx;
 use super::image_set::ImageDataset;
 use std::path::{Path, PathBuf};
 
-/// Which half of MNIST.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which half of MNIST (a `train`/`test` drop-down on the dataset node).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, comfy_core::PortChoice)]
 pub enum Split {
     /// `train-*` files.
     Train,

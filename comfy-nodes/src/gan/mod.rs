@@ -1,10 +1,9 @@
-//! The GAN: generator and discriminator networks, training, and generation.
+//! The GAN: generator and discriminator networks, their training step, and generation.
+mod config;
 mod model;
-mod state;
-mod train;
+mod step;
 
-pub use model::{default_discriminator, default_generator, generate, latent_batch, Network};
-pub use state::TRAINING_STATE_FORMAT;
-pub use train::{
-    Checkpointing, GanTrainConfig, GanTrainer, LossRecord, SavedState, Silent, StepReport, TrainError, TrainObserver,
-};
+pub use crate::network::Network;
+pub use config::GanTrainConfig;
+pub use model::{default_discriminator, default_generator, generate, latent_batch};
+pub use step::{trainer, GanStep, GanTrainer, TRAINING_STATE_FORMAT};

@@ -1,51 +1,83 @@
 //! Checkpoint nodes: save and load a model's parameters, save a tensor, as safetensors.
-use crate::checkpoint::{load_params_into, save_params, save_tensors};
-use crate::gan::Network;
-use comfy_core::{Context, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Value};
+use super::model_nodes::ModelOutput;
+use crate::checkpoint::save_tensors;
+use crate::model_file::{load_network, save_network};
+use crate::network::Network;
+use comfy_core::{Context, Node, NodeError, NodeInfo, NodeInputs, ReadPath, Tensor, WritePath};
 use std::collections::HashMap;
-use std::path::Path;
+use std::sync::Arc;
 
-/// Saves a model's parameters with PyTorch `nn.Sequential` names (`0.weight` [out, in], …).
+/// The inputs of [`SaveModelNode`].
+#[derive(NodeInputs)]
+pub struct SaveModelInputs {
+    /// The model to save.
+    pub model: Arc<Network>,
+    /// The safetensors file to write.
+    #[port(default = "out/model.safetensors")]
+    pub path: WritePath,
+}
+
+/// Saves a model: its parameters and buffers with PyTorch `nn.Sequential` names (`0.weight`
+/// [out, in], …) and its layer list in the metadata.
 #[derive(Default)]
 pub struct SaveModelNode;
 
 impl Node for SaveModelNode {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("SaveModel", "checkpoint")
-            .description("Writes a model's parameters as a safetensors file (atomically) with PyTorch nn.Sequential state_dict names, loadable by safetensors.torch.load_file.")
-            .input(InputPort::custom::<Network>("model"))
-            .input(InputPort::string("path").default("out/model.safetensors"))
+    type Inputs = SaveModelInputs;
+    type Outputs = ();
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("SaveModel", "checkpoint")
+            .description("Writes a model as a safetensors file (atomically): its parameters and buffers with PyTorch nn.Sequential state_dict names, loadable by safetensors.torch.load_file and load_state_dict(strict=True), and its layer list in the metadata, so LoadModel rebuilds it from the file alone.")
             .output_node()
     }
 
-    fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let model = inputs.custom::<Network>("model")?;
-        let host = model.params.to_host(ctx.backend().as_ref())?;
-        let mlp = serde_json::to_string(&model.mlp).map_err(NodeError::other)?;
-        let meta = HashMap::from([("format".to_string(), "pt".to_string()), ("comfy.mlp".to_string(), mlp)]);
-        save_params(Path::new(inputs.string("path")?), &host, meta).map_err(NodeError::other)?;
-        Ok(Outputs::new())
+    fn execute(&self, i: SaveModelInputs, ctx: &mut Context) -> Result<(), NodeError> {
+        save_network(i.path.require("path")?, &i.model, ctx.backend().as_ref()).map_err(NodeError::other)
     }
 }
 
-/// Loads parameters into a model of the architecture given by another model node.
+/// The inputs of [`LoadModelNode`].
+#[derive(NodeInputs)]
+pub struct LoadModelInputs {
+    /// A model of the file's architecture, checked against the one the file records (and used when the file records none).
+    pub architecture: Option<Arc<Network>>,
+    /// The safetensors file to read.
+    #[port(default = "out/model.safetensors")]
+    pub path: ReadPath,
+}
+
+/// Loads a model file: the architecture it records, filled with its parameters.
 #[derive(Default)]
 pub struct LoadModelNode;
 
 impl Node for LoadModelNode {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("LoadModel", "checkpoint")
-            .description("Loads a safetensors checkpoint into a model of the given architecture; every name and shape must match.")
-            .input(InputPort::custom::<Network>("architecture"))
-            .input(InputPort::string("path").default("out/model.safetensors"))
-            .output("model", PortType::custom::<Network>())
+    type Inputs = LoadModelInputs;
+    type Outputs = ModelOutput;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("LoadModel", "checkpoint")
+            .description("Loads a model file written by SaveModel: the architecture it records, with its parameters and buffers; every name and shape must match. An architecture input, if given, must be the same model.")
     }
 
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let mut model = inputs.custom::<Network>("architecture")?.clone();
-        load_params_into(Path::new(inputs.string("path")?), &mut model.params).map_err(NodeError::other)?;
-        Ok(Outputs::one(Value::custom(model)))
+    fn execute(&self, i: LoadModelInputs, _ctx: &mut Context) -> Result<ModelOutput, NodeError> {
+        let path = i.path.require("path")?;
+        let model = load_network(path, i.architecture.as_deref()).map_err(NodeError::other)?;
+        Ok(ModelOutput { model })
     }
+}
+
+/// The inputs of [`SaveTensorNode`].
+#[derive(NodeInputs)]
+pub struct SaveTensorInputs {
+    /// The tensor to save.
+    pub tensor: Tensor,
+    /// Its name in the file.
+    #[port(default = "z")]
+    pub name: String,
+    /// The safetensors file to write.
+    #[port(default = "out/tensor.safetensors")]
+    pub path: WritePath,
 }
 
 /// Saves one tensor under a name (for example the latent batch behind a sample grid).
@@ -53,20 +85,18 @@ impl Node for LoadModelNode {
 pub struct SaveTensorNode;
 
 impl Node for SaveTensorNode {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("SaveTensor", "checkpoint")
+    type Inputs = SaveTensorInputs;
+    type Outputs = ();
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("SaveTensor", "checkpoint")
             .description("Writes one tensor to a safetensors file under the given name.")
-            .input(InputPort::tensor("tensor"))
-            .input(InputPort::string("name").default("z"))
-            .input(InputPort::string("path").default("out/tensor.safetensors"))
             .output_node()
     }
 
-    fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let t = inputs.tensor("tensor")?;
-        let host = ctx.backend().to_host_tensor(t)?;
-        let name = inputs.string("name")?;
-        save_tensors(Path::new(inputs.string("path")?), [(name, &host)], HashMap::new()).map_err(NodeError::other)?;
-        Ok(Outputs::new())
+    fn execute(&self, i: SaveTensorInputs, ctx: &mut Context) -> Result<(), NodeError> {
+        let host = ctx.backend().to_host_tensor(&i.tensor)?;
+        let path = i.path.require("path")?;
+        save_tensors(path, [(i.name.as_str(), &host)], HashMap::new()).map_err(NodeError::other)
     }
 }

@@ -1,20 +1,8 @@
 //! `DatasetImages`: a slice of a dataset as a tensor (real images to show, reconstruct, or
-//! judge beside generated ones), and the helpers other nodes share for it.
-use super::dataset_nodes::positive;
+//! judge beside generated ones), and the helper other nodes share for it.
 use crate::dataset::{ImageDataset, PixelScale};
-use comfy_core::{Context, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Tensor};
-
-/// The choices of a pixel-scale input.
-pub(crate) const SCALES: [&str; 2] = ["-1..1", "0..1"];
-
-/// The pixel scale chosen on input `name` (one of [`SCALES`]).
-pub(crate) fn scale_input(inputs: &Inputs, name: &str) -> Result<PixelScale, NodeError> {
-    Ok(if inputs.string(name)? == "0..1" {
-        PixelScale::ZeroToOne
-    } else {
-        PixelScale::MinusOneToOne
-    })
-}
+use comfy_core::{Context, Node, NodeError, NodeInfo, NodeInputs, NodeOutputs, Tensor};
+use std::sync::Arc;
 
 /// Images `offset..offset + count` of `dataset` scaled to floats, `[count, pixels]`.
 pub(crate) fn dataset_images(
@@ -37,26 +25,45 @@ pub(crate) fn dataset_images(
     Ok(Tensor::from_vec(pixels, [count, size])?)
 }
 
+/// The inputs of [`DatasetImagesNode`].
+#[derive(NodeInputs)]
+pub struct DatasetImagesInputs {
+    /// The dataset to take images from.
+    pub dataset: Arc<ImageDataset>,
+    /// The first image taken.
+    #[port(default = 0)]
+    pub offset: usize,
+    /// How many images.
+    #[port(default = 32, min = 1, max = 65536)]
+    pub count: usize,
+    /// The float range of the pixels.
+    #[port(default = "-1..1")]
+    pub scale: PixelScale,
+}
+
+/// A batch of images as a tensor.
+#[derive(NodeOutputs)]
+pub struct ImagesOutput {
+    /// `[count, pixels]`.
+    pub images: Tensor,
+}
+
 /// Takes `count` images from `offset` of a dataset and outputs them as `[count, pixels]`.
 #[derive(Default)]
 pub struct DatasetImagesNode;
 
 impl Node for DatasetImagesNode {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("DatasetImages", "dataset")
+    type Inputs = DatasetImagesInputs;
+    type Outputs = ImagesOutput;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("DatasetImages", "dataset")
             .description("Images offset..offset+count of a dataset, scaled to floats, as a [count, pixels] tensor.")
-            .input(InputPort::custom::<ImageDataset>("dataset"))
-            .input(InputPort::int("offset").default(0).range(0, i64::MAX))
-            .input(InputPort::int("count").default(32).range(1, 65536))
-            .input(InputPort::choice("scale", SCALES).default("-1..1"))
-            .output("images", PortType::Tensor)
     }
 
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let dataset = inputs.custom::<ImageDataset>("dataset")?;
-        let offset = usize::try_from(inputs.int("offset")?).unwrap_or(usize::MAX);
-        let count = positive(inputs.int("count")?, "count")?;
-        let scale = scale_input(inputs, "scale")?;
-        Ok(Outputs::one(dataset_images(dataset, offset, count, scale)?))
+    fn execute(&self, i: DatasetImagesInputs, _ctx: &mut Context) -> Result<ImagesOutput, NodeError> {
+        Ok(ImagesOutput {
+            images: dataset_images(&i.dataset, i.offset, i.count, i.scale)?,
+        })
     }
 }

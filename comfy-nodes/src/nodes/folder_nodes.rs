@@ -1,39 +1,48 @@
 //! `ImageFolderDataset`: a dataset from a folder of PNG and JPEG pictures.
-use super::dataset_nodes::positive;
-use crate::dataset::{load_image_folder, ColorMode, FolderOptions, ImageDataset, MAX_TARGET_SIDE};
-use comfy_core::{Context, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Value};
-use std::path::Path;
+use super::dataset_nodes::DatasetOutput;
+use crate::dataset::{load_image_folder, ColorMode, FolderOptions, MAX_TARGET_SIDE};
+use comfy_core::{Context, Node, NodeError, NodeInfo, NodeInputs, ReadPath};
+use std::sync::Arc;
+
+/// The inputs of [`ImageFolderDatasetNode`].
+#[derive(NodeInputs)]
+pub struct ImageFolderInputs {
+    /// The folder of images or of label folders.
+    pub directory: ReadPath,
+    /// Grayscale (one channel) or RGB.
+    #[port(default = "grayscale")]
+    pub color: ColorMode,
+    /// Width the images are resized to.
+    #[port(default = 28, min = 1, max = MAX_TARGET_SIDE)]
+    pub width: u32,
+    /// Height the images are resized to.
+    #[port(default = 28, min = 1, max = MAX_TARGET_SIDE)]
+    pub height: u32,
+}
 
 /// Loads a folder of PNG/JPEG images, by label sub-folder or flat, grayscale or RGB, resized.
 #[derive(Default)]
 pub struct ImageFolderDatasetNode;
 
 impl Node for ImageFolderDatasetNode {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("ImageFolderDataset", "dataset")
+    type Inputs = ImageFolderInputs;
+    type Outputs = DatasetOutput;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("ImageFolderDataset", "dataset")
             .description("PNG and JPEG images from a folder: one sub-folder per label (labels are the sorted folder names' indices) or all in the folder itself (no labels). Converted to grayscale or RGB and resized, so the GAN or the autoencoder can train on your own pictures (set their pixel counts to width·height·channels). A file that is not a readable PNG or JPEG is an error naming it.")
-            .input(InputPort::string("directory").tooltip("the folder of images or of label folders"))
-            .input(InputPort::choice("color", ["grayscale", "rgb"]).default("grayscale"))
-            .input(InputPort::int("width").default(28).range(1, MAX_TARGET_SIDE))
-            .input(InputPort::int("height").default(28).range(1, MAX_TARGET_SIDE))
-            .output("dataset", PortType::custom::<ImageDataset>())
     }
 
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let dir = inputs.string("directory")?;
-        if dir.trim().is_empty() {
-            return Err(NodeError::msg("directory: give the folder of images to load"));
-        }
-        let color = match inputs.string("color")? {
-            "rgb" => ColorMode::Rgb,
-            _ => ColorMode::Gray,
-        };
+    fn execute(&self, i: ImageFolderInputs, _ctx: &mut Context) -> Result<DatasetOutput, NodeError> {
+        let dir = i.directory.require("directory")?;
         let options = FolderOptions {
-            width: positive(inputs.int("width")?, "width")? as u32,
-            height: positive(inputs.int("height")?, "height")? as u32,
-            color,
+            width: i.width,
+            height: i.height,
+            color: i.color,
         };
-        let data = load_image_folder(Path::new(dir), &options).map_err(NodeError::other)?;
-        Ok(Outputs::one(Value::custom(data)))
+        let data = load_image_folder(dir, &options).map_err(NodeError::other)?;
+        Ok(DatasetOutput {
+            dataset: Arc::new(data),
+        })
     }
 }

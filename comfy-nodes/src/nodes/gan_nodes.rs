@@ -1,250 +1,93 @@
-//! GAN nodes: latent noise, the trainer, and image generation.
-use super::dataset_nodes::positive;
-use super::values::LossHistory;
-use super::viewer_nodes::save_loss_curve;
-use crate::dataset::DataLoader;
-use crate::gan::{
-    generate, latent_batch, Checkpointing, GanTrainConfig, GanTrainer, Network, StepReport, TrainError, TrainObserver,
-};
-use crate::report::{ReportError, RunReporter, RunState, TrainingRun};
-use crate::viewer::{image_grid, save_png, GridOptions, ImageBatch, RgbImage};
-use comfy_core::{Context, Image, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Tensor, Value};
-use std::path::{Path, PathBuf};
+//! GAN nodes: latent noise and image generation, and the helpers the GAN nodes share.
+use crate::gan::{generate, latent_batch, Network};
+use crate::viewer::{image_grid, GridOptions, ImageBatch, RgbImage};
+use comfy_core::{Context, Image, Node, NodeError, NodeInfo, NodeInputs, NodeOutputs, Tensor};
 use std::sync::Arc;
+
+/// The inputs of [`LatentNoiseNode`].
+#[derive(NodeInputs)]
+pub struct LatentNoiseInputs {
+    /// How many latent vectors.
+    #[port(default = 64, min = 1, max = 1 << 16)]
+    pub count: usize,
+    /// Width of each vector (the generator's latent_dim).
+    #[port(default = 100, min = 1, max = 1 << 16)]
+    pub dim: usize,
+    /// Seed of the draw: the same seed gives the same vectors.
+    #[port(default = 0)]
+    pub seed: u64,
+}
+
+/// A batch of latent vectors.
+#[derive(NodeOutputs)]
+pub struct LatentOutput {
+    /// `[count, dim]`, standard normal.
+    pub z: Tensor,
+}
 
 /// Standard normal latent vectors from a seed, `[count, dim]`.
 #[derive(Default)]
 pub struct LatentNoiseNode;
 
 impl Node for LatentNoiseNode {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("LatentNoise", "gan")
+    type Inputs = LatentNoiseInputs;
+    type Outputs = LatentOutput;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("LatentNoise", "gan")
             .description("A batch of standard normal latent vectors, the same for the same seed.")
-            .input(InputPort::int("count").default(64).range(1, 1 << 16))
-            .input(InputPort::int("dim").default(100).range(1, 1 << 16))
-            .input(InputPort::int("seed").default(0).range(0, i64::MAX))
-            .output("z", PortType::Tensor)
     }
 
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let (n, dim) = (
-            positive(inputs.int("count")?, "count")?,
-            positive(inputs.int("dim")?, "dim")?,
-        );
-        Ok(Outputs::one(latent_batch(n, dim, inputs.int("seed")? as u64)?))
+    fn execute(&self, i: LatentNoiseInputs, _ctx: &mut Context) -> Result<LatentOutput, NodeError> {
+        Ok(LatentOutput {
+            z: latent_batch(i.count, i.dim, i.seed)?,
+        })
     }
 }
 
-/// The GAN trainer: Adam on both networks, non-saturating BCE loss.
+/// The inputs of [`GenerateImagesNode`].
+#[derive(NodeInputs)]
+pub struct GenerateInputs {
+    /// A trained generator.
+    pub generator: Arc<Network>,
+    /// Latent vectors to draw from; without them, `count` are drawn with `seed`.
+    pub z: Option<Tensor>,
+    /// How many images, when no z is given.
+    #[port(default = 64, min = 1, max = 1 << 16)]
+    pub count: usize,
+    /// Seed of the latent vectors, when no z is given.
+    #[port(default = 0)]
+    pub seed: u64,
+}
+
+/// Generated images.
+#[derive(NodeOutputs)]
+pub struct GeneratedImages {
+    /// `[count, pixels]` in the generator's output range.
+    pub images: Tensor,
+}
+
+/// Images from a trained generator: from given latent vectors, or `count` drawn with `seed`.
 #[derive(Default)]
-pub struct GanTrainerNode;
+pub struct GenerateImagesNode;
 
-impl Node for GanTrainerNode {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("GanTrainer", "gan")
-            .description("Trains a generator against a discriminator (one D and one G Adam update per batch, non-saturating BCE). Reports progress every step and a sample grid every epoch; stops on NaN losses.")
-            .input(InputPort::custom::<Network>("generator"))
-            .input(InputPort::custom::<Network>("discriminator"))
-            .input(InputPort::custom::<DataLoader>("loader"))
-            .input(InputPort::int("epochs").default(10).range(1, 100_000))
-            .input(InputPort::float("lr_g").default(2e-4).range(0.0, 10.0))
-            .input(InputPort::float("lr_d").default(2e-4).range(0.0, 10.0))
-            .input(InputPort::float("beta1").default(0.5).range(0.0, 0.999_999))
-            .input(InputPort::float("beta2").default(0.999).range(0.0, 0.999_999))
-            .input(InputPort::float("label_smoothing").default(0.0).range(0.0, 0.5).tooltip("real images are labelled 1 - this"))
-            .input(InputPort::int("seed").default(0).range(0, i64::MAX).tooltip("seed of the latent noise"))
-            .input(InputPort::tensor("fixed_z").optional().tooltip("latent batch for the per-epoch sample grids"))
-            .input(InputPort::string("samples_dir").default("").tooltip("where to write samples_epoch_NNN.png; empty for none"))
-            .input(InputPort::string("report_dir").default("").tooltip("where to keep index.html, a report page updated while training runs (an HtmlReport node then writes the final one); empty for none"))
-            .input(InputPort::string("checkpoint_path").default("").tooltip("the training-state file (networks, Adam moments, loss history, noise position), rewritten atomically every checkpoint_every epochs and when the run is stopped; empty for none"))
-            .input(InputPort::int("checkpoint_every").default(1).range(1, 100_000).tooltip("epochs between training-state writes"))
-            .input(InputPort::string("resume_from").default("").tooltip("a training-state file to continue from (same networks, batch size, dataset and seed); training goes on to `epochs`"))
-            .output("generator", PortType::custom::<Network>())
-            .output("discriminator", PortType::custom::<Network>())
-            .output("history", PortType::custom::<LossHistory>())
-            .output("run", PortType::custom::<TrainingRun>())
+impl Node for GenerateImagesNode {
+    type Inputs = GenerateInputs;
+    type Outputs = GeneratedImages;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("GenerateImages", "gan")
+            .description("Runs a generator on latent vectors (given, or `count` drawn with `seed`) and outputs the images, [count, pixels] in the generator's range.")
     }
 
-    fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let config = GanTrainConfig {
-            epochs: positive(inputs.int("epochs")?, "epochs")?,
-            lr_g: inputs.float("lr_g")? as f32,
-            lr_d: inputs.float("lr_d")? as f32,
-            beta1: inputs.float("beta1")? as f32,
-            beta2: inputs.float("beta2")? as f32,
-            label_smoothing: inputs.float("label_smoothing")? as f32,
-            seed: inputs.int("seed")? as u64,
+    fn execute(&self, i: GenerateInputs, ctx: &mut Context) -> Result<GeneratedImages, NodeError> {
+        let z = match i.z {
+            Some(z) => z,
+            None => latent_batch(i.count, i.generator.input_size(), i.seed)?,
         };
-        let generator = inputs.custom::<Network>("generator")?.clone();
-        let discriminator = inputs.custom::<Network>("discriminator")?.clone();
-        let loader = inputs.custom_arc::<DataLoader>("loader")?;
-        let fixed_z = match inputs.get("fixed_z") {
-            Some(v) => v
-                .as_tensor()
-                .cloned()
-                .ok_or_else(|| NodeError::msg("fixed_z must be a tensor"))?,
-            None => latent_batch(64, generator.mlp.input_size(), config.seed ^ 0x5a_3b1e)?,
-        };
-        let samples_dir = Some(PathBuf::from(inputs.string("samples_dir")?)).filter(|p| !p.as_os_str().is_empty());
-        let report_dir = Some(PathBuf::from(inputs.string("report_dir")?)).filter(|p| !p.as_os_str().is_empty());
-        let mut report = RunReporter::new(TrainingRun::gan(&config, &loader, &ctx.backend().name()), report_dir);
-        let mut trainer =
-            GanTrainer::new(generator, discriminator, ctx.backend().clone(), config).map_err(train_error)?;
-        let per_epoch = loader.batches_per_epoch();
-        let resume_from = inputs.string("resume_from")?;
-        if !resume_from.is_empty() {
-            trainer
-                .restore_state(Path::new(resume_from), per_epoch)
-                .map_err(NodeError::other)?;
-            report.resume_losses(&trainer.history);
-        }
-        let checkpoint_path = inputs.string("checkpoint_path")?;
-        if !checkpoint_path.is_empty() {
-            trainer.set_checkpointing(Some(Checkpointing {
-                path: PathBuf::from(checkpoint_path),
-                every_epochs: positive(inputs.int("checkpoint_every")?, "checkpoint_every")?,
-            }));
-        }
-        let side = image_side(trainer.generator.mlp.output_size());
-        let mut observer = NodeObserver {
-            ctx,
-            fixed_z,
-            samples_dir,
-            side,
-            backend: trainer.backend().clone(),
-            report,
-            report_error: None,
-        };
-        let trained = trainer.train(&loader, &mut observer);
-        // After a stop the state is saved already; a picture that cannot be written is reported
-        // on the page and does not turn the stop into a failure.
-        let picture_error = match &trained {
-            Err(TrainError::Cancelled { .. }) => observer.save_pictures_so_far(&trainer).err(),
-            _ => None,
-        };
-        let run = observer.finish_report(&trained, picture_error);
-        trained.map_err(train_error)?;
-        let run = run?;
-        let (g, d) = trainer.networks_on_host().map_err(train_error)?;
-        let history = LossHistory {
-            records: trainer.history,
-        };
-        Ok(Outputs::new()
-            .with(Value::custom(g))
-            .with(Value::custom(d))
-            .with(Value::custom(history))
-            .with(Value::custom(run)))
-    }
-}
-
-fn train_error(e: TrainError) -> NodeError {
-    match e {
-        TrainError::Cancelled { .. } => NodeError::Cancelled,
-        other => NodeError::other(other),
-    }
-}
-
-/// The side of a square image of `pixels` pixels, or `None` if it is not square.
-fn image_side(pixels: usize) -> Option<usize> {
-    let side = (pixels as f64).sqrt().round() as usize;
-    (side * side == pixels).then_some(side)
-}
-
-/// Turns trainer callbacks into node progress, previews and sample files.
-struct NodeObserver<'c, 'a> {
-    ctx: &'c mut Context<'a>,
-    fixed_z: Tensor,
-    samples_dir: Option<PathBuf>,
-    side: Option<usize>,
-    backend: Arc<dyn comfy_core::Backend>,
-    /// The run's report page (when the node has a `report_dir`) and its first write error.
-    report: RunReporter,
-    report_error: Option<ReportError>,
-}
-
-impl NodeObserver<'_, '_> {
-    /// The generator's images of the fixed latent batch as a grid, or `None` when its images
-    /// are not square.
-    fn samples(&self, generator: &Network) -> Result<Option<RgbImage>, NodeError> {
-        let Some(side) = self.side else { return Ok(None) };
-        let images = generate(generator, &self.backend, &self.fixed_z)?;
-        sample_grid(&images, side).map(Some)
-    }
-
-    /// After a stop: the samples of the generator as it is and the loss curve so far, as
-    /// `interrupted_samples.png` and `interrupted_loss_curve.png` in the samples folder.
-    fn save_pictures_so_far(&self, trainer: &GanTrainer) -> Result<(), NodeError> {
-        let Some(dir) = &self.samples_dir else {
-            return Ok(());
-        };
-        if let Some(grid) = self.samples(&trainer.generator)? {
-            save_png(dir.join("interrupted_samples.png"), &grid).map_err(NodeError::other)?;
-        }
-        save_loss_curve(
-            &dir.join("interrupted_loss_curve.png"),
-            "GAN losses (stopped)",
-            &trainer.history,
-        )?;
-        Ok(())
-    }
-
-    /// Writes the live report page a last time ("finishing", or "stopped" after an error) and
-    /// returns the run, or the first error writing the page.
-    fn finish_report(
-        self,
-        trained: &Result<(), TrainError>,
-        picture_error: Option<NodeError>,
-    ) -> Result<TrainingRun, NodeError> {
-        let state = match (trained, picture_error) {
-            (Ok(()), _) => RunState::Finishing,
-            (Err(e), None) => RunState::Stopped(e.to_string()),
-            (Err(e), Some(p)) => RunState::Stopped(format!("{e}; the pictures so far could not be written: {p}")),
-        };
-        let run = self.report.finish(state);
-        if let Some(e) = self.report_error {
-            return Err(NodeError::other(e));
-        }
-        run.map_err(NodeError::other)
-    }
-}
-
-impl TrainObserver for NodeObserver<'_, '_> {
-    fn on_step(&mut self, r: &StepReport) {
-        if let Err(e) = self.report.on_step(r) {
-            self.report_error.get_or_insert(e);
-        }
-        let message = format!(
-            "epoch {}/{} step {}/{}  D {:.4}  G {:.4}  {:.1} steps/s  ETA {}",
-            r.epoch + 1,
-            r.total_steps / r.steps_per_epoch.max(1),
-            r.step_in_epoch + 1,
-            r.steps_per_epoch,
-            r.d_loss,
-            r.g_loss,
-            r.steps_per_sec,
-            format_eta(r.eta_secs)
-        );
-        self.ctx
-            .progress(r.global_step as u64 + 1, r.total_steps as u64, message);
-    }
-
-    fn on_epoch_end(&mut self, epoch: usize, generator: &Network) -> Result<(), String> {
-        if let Some(e) = self.report_error.take() {
-            return Err(e.to_string());
-        }
-        let Some(grid) = self.samples(generator).map_err(|e| e.to_string())? else {
-            return Ok(());
-        };
-        if let Some(dir) = &self.samples_dir {
-            save_png(dir.join(format!("samples_epoch_{:03}.png", epoch + 1)), &grid).map_err(|e| e.to_string())?;
-        }
-        self.report.on_samples(epoch, &grid).map_err(|e| e.to_string())?;
-        self.ctx.preview(to_image(&grid).map_err(|e| e.to_string())?);
-        Ok(())
-    }
-
-    fn should_stop(&self) -> bool {
-        self.ctx.is_cancelled()
+        Ok(GeneratedImages {
+            images: generate(&i.generator, ctx.backend(), &z, None)?,
+        })
     }
 }
 
@@ -259,49 +102,4 @@ pub(crate) fn sample_grid(images: &Tensor, side: usize) -> Result<RgbImage, Node
 /// A viewer picture as the graph's image value.
 pub(crate) fn to_image(rgb: &RgbImage) -> Result<Image, NodeError> {
     Image::new(rgb.width(), rgb.height(), 3, rgb.as_raw().clone()).map_err(NodeError::other)
-}
-
-/// `1h02m`, `3m05s` or `12s`.
-pub fn format_eta(secs: f64) -> String {
-    let s = if secs.is_finite() {
-        secs.max(0.0).round() as u64
-    } else {
-        0
-    };
-    match (s / 3600, (s % 3600) / 60, s % 60) {
-        (0, 0, sec) => format!("{sec}s"),
-        (0, m, sec) => format!("{m}m{sec:02}s"),
-        (h, m, _) => format!("{h}h{m:02}m"),
-    }
-}
-
-/// Images from a trained generator: from given latent vectors, or `count` drawn with `seed`.
-#[derive(Default)]
-pub struct GenerateImagesNode;
-
-impl Node for GenerateImagesNode {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("GenerateImages", "gan")
-            .description("Runs a generator on latent vectors (given, or `count` drawn with `seed`) and outputs the images, [count, pixels] in the generator's range.")
-            .input(InputPort::custom::<Network>("generator"))
-            .input(InputPort::tensor("z").optional())
-            .input(InputPort::int("count").default(64).range(1, 1 << 16))
-            .input(InputPort::int("seed").default(0).range(0, i64::MAX))
-            .output("images", PortType::Tensor)
-    }
-
-    fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let generator = inputs.custom::<Network>("generator")?;
-        let z = match inputs.get("z") {
-            Some(v) => v
-                .as_tensor()
-                .cloned()
-                .ok_or_else(|| NodeError::msg("z must be a tensor"))?,
-            None => {
-                let n = positive(inputs.int("count")?, "count")?;
-                latent_batch(n, generator.mlp.input_size(), inputs.int("seed")? as u64)?
-            }
-        };
-        Ok(Outputs::one(generate(generator, ctx.backend(), &z)?))
-    }
 }

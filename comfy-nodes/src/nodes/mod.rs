@@ -1,33 +1,32 @@
 //! The built-in nodes, and [`register_all`] to add them to a registry.
 mod autoencoder_nodes;
+mod autoencoder_trainer_node;
 mod checkpoint_nodes;
 mod dataset_images;
 mod dataset_nodes;
 mod folder_nodes;
 mod gan_nodes;
+mod gan_trainer_node;
 mod model_nodes;
 mod real_vs_fake;
 mod reconstruction_nodes;
 mod report_nodes;
+mod training;
 mod values;
 mod viewer_nodes;
 
-pub use autoencoder_nodes::{
-    AutoencoderTrainerNode, DecoderNode, EncoderNode, ReconstructImagesNode, ReconstructionErrorNode,
-    ReconstructionHistory,
-};
+pub use autoencoder_nodes::{DecoderNode, EncoderNode, ReconstructImagesNode, ReconstructionErrorNode};
+pub use autoencoder_trainer_node::AutoencoderTrainerNode;
 pub use checkpoint_nodes::{LoadModelNode, SaveModelNode, SaveTensorNode};
 pub use dataset_images::DatasetImagesNode;
 pub use dataset_nodes::{DataLoaderNode, MnistDatasetNode};
 pub use folder_nodes::ImageFolderDatasetNode;
-pub use gan_nodes::{format_eta, GanTrainerNode, GenerateImagesNode, LatentNoiseNode};
+pub use gan_nodes::{GenerateImagesNode, LatentNoiseNode};
+pub use gan_trainer_node::GanTrainerNode;
 pub use model_nodes::{DiscriminatorNode, GeneratorNode};
 pub use real_vs_fake::RealVsFakeNode;
-pub use reconstruction_nodes::{
-    SaveReconstructionLossCsvNode, SaveReconstructionLossCurveNode, SaveReconstructionsNode,
-};
+pub use reconstruction_nodes::SaveReconstructionsNode;
 pub use report_nodes::HtmlReportNode;
-pub use values::LossHistory;
 pub use viewer_nodes::{write_loss_csv, SaveImageGridNode, SaveLossCsvNode, SaveLossCurveNode};
 
 /// Registers every built-in node.
@@ -57,7 +56,5 @@ pub fn register_all(registry: &mut comfy_core::Registry) {
         .register::<AutoencoderTrainerNode>()
         .register::<ReconstructImagesNode>()
         .register::<ReconstructionErrorNode>()
-        .register::<SaveReconstructionsNode>()
-        .register::<SaveReconstructionLossCurveNode>()
-        .register::<SaveReconstructionLossCsvNode>();
+        .register::<SaveReconstructionsNode>();
 }

@@ -1,10 +1,63 @@
 //! Model nodes: MLP generator and discriminator with configurable widths and activations.
-use super::dataset_nodes::positive;
-use crate::gan::Network;
-use comfy_core::{Activation, Context, InputPort, Inputs, Mlp, Node, NodeError, NodeSchema, Outputs, PortType, Value};
+use crate::network::Network;
+use comfy_core::{Activation, Context, Mlp, Node, NodeError, NodeInfo, NodeInputs, NodeOutputs, PortChoice};
 
-const ACTIVATIONS: [&str; 4] = ["leaky_relu", "relu", "tanh", "sigmoid"];
-const OUTPUTS: [&str; 4] = ["identity", "tanh", "sigmoid", "relu"];
+/// The activation between hidden layers.
+#[derive(Clone, Copy, Debug, PortChoice)]
+pub enum HiddenActivation {
+    /// LeakyReLU with the node's `slope`.
+    LeakyRelu,
+    /// ReLU.
+    Relu,
+    /// tanh.
+    Tanh,
+    /// The logistic function.
+    Sigmoid,
+}
+
+/// The activation of the last layer.
+#[derive(Clone, Copy, Debug, PortChoice)]
+pub enum OutputActivation {
+    /// None: logits or a linear latent.
+    Identity,
+    /// tanh: pixels in -1..1.
+    Tanh,
+    /// The logistic function: pixels in 0..1.
+    Sigmoid,
+    /// ReLU.
+    Relu,
+}
+
+/// The hidden activation and its slope, shared by every MLP model node.
+#[derive(NodeInputs)]
+pub struct ActivationInputs {
+    /// The activation between hidden layers.
+    #[port(default = "leaky_relu")]
+    pub activation: HiddenActivation,
+    /// Negative slope of leaky_relu.
+    #[port(default = 0.2, min = 0.0, max = 1.0, step = 0.01)]
+    pub slope: f32,
+}
+
+impl ActivationInputs {
+    fn hidden(&self) -> Activation {
+        match self.activation {
+            HiddenActivation::LeakyRelu => Activation::LeakyRelu(self.slope),
+            HiddenActivation::Relu => Activation::Relu,
+            HiddenActivation::Tanh => Activation::Tanh,
+            HiddenActivation::Sigmoid => Activation::Sigmoid,
+        }
+    }
+}
+
+fn output_activation(a: OutputActivation) -> Activation {
+    match a {
+        OutputActivation::Identity => Activation::Identity,
+        OutputActivation::Tanh => Activation::Tanh,
+        OutputActivation::Sigmoid => Activation::Sigmoid,
+        OutputActivation::Relu => Activation::Relu,
+    }
+}
 
 /// Parses a comma-separated list of layer widths (`"256, 512, 1024"`).
 fn widths(text: &str) -> Result<Vec<usize>, NodeError> {
@@ -20,48 +73,51 @@ fn widths(text: &str) -> Result<Vec<usize>, NodeError> {
         .collect()
 }
 
-fn activation(name: &str, slope: f64) -> Result<Activation, NodeError> {
-    match name {
-        "leaky_relu" => Ok(Activation::LeakyRelu(slope as f32)),
-        other => Activation::parse(other).map_err(NodeError::from),
-    }
-}
-
-/// Builds an initialised MLP from the inputs shared by the model nodes.
-pub(super) fn build(inputs: &Inputs, first: usize, last: usize) -> Result<Network, NodeError> {
+/// An initialised MLP `first → hidden… → last`.
+pub(super) fn build(
+    first: usize,
+    hidden: &str,
+    last: usize,
+    activation: &ActivationInputs,
+    output: OutputActivation,
+    seed: u64,
+) -> Result<ModelOutput, NodeError> {
     let mut sizes = vec![first];
-    sizes.extend(widths(inputs.string("hidden")?)?);
+    sizes.extend(widths(hidden)?);
     sizes.push(last);
-    let hidden = activation(inputs.string("activation")?, inputs.float("slope")?)?;
-    let output = activation(inputs.string("output_activation")?, inputs.float("slope")?)?;
-    let mlp = Mlp::new(sizes, hidden, output)?;
-    Ok(Network::new(mlp, inputs.int("seed")? as u64)?)
+    let mlp = Mlp::new(sizes, activation.hidden(), output_activation(output))?;
+    Ok(ModelOutput {
+        model: Network::mlp(&mlp, seed)?,
+    })
 }
 
-/// Adds the ports every MLP model node shares (widths, activations, seed) and the MODEL output.
-pub(super) fn common(schema: NodeSchema, hidden: &str, output: &str) -> NodeSchema {
-    schema
-        .input(
-            InputPort::string("hidden")
-                .default(hidden)
-                .tooltip("hidden layer widths, comma-separated"),
-        )
-        .input(InputPort::choice("activation", ACTIVATIONS).default("leaky_relu"))
-        .input(
-            InputPort::float("slope")
-                .default(0.2)
-                .range(0.0, 1.0)
-                .step(0.01)
-                .tooltip("negative slope of leaky_relu"),
-        )
-        .input(InputPort::choice("output_activation", OUTPUTS).default(output))
-        .input(
-            InputPort::int("seed")
-                .default(0)
-                .range(0, i64::MAX)
-                .tooltip("seed of the weight initialisation"),
-        )
-        .output("model", PortType::custom::<Network>())
+/// A model, ready to train or run.
+#[derive(NodeOutputs)]
+pub struct ModelOutput {
+    /// The architecture with its parameters.
+    pub model: Network,
+}
+
+/// The inputs of [`GeneratorNode`].
+#[derive(NodeInputs)]
+pub struct GeneratorInputs {
+    /// Width of the latent vector z.
+    #[port(default = 100, min = 1, max = 65536)]
+    pub latent_dim: usize,
+    /// Pixels per image (28×28 = 784).
+    #[port(default = 784, min = 1, max = 1 << 20)]
+    pub output_size: usize,
+    /// Hidden layer widths, comma-separated.
+    #[port(default = "256, 512, 1024")]
+    pub hidden: String,
+    #[port(flatten)]
+    pub activation: ActivationInputs,
+    /// The last layer's activation.
+    #[port(default = "tanh")]
+    pub output_activation: OutputActivation,
+    /// Seed of the weight initialisation.
+    #[port(default = 0)]
+    pub seed: u64,
 }
 
 /// The generator: latent `z` → hidden layers → an image (tanh by default).
@@ -69,19 +125,44 @@ pub(super) fn common(schema: NodeSchema, hidden: &str, output: &str) -> NodeSche
 pub struct GeneratorNode;
 
 impl Node for GeneratorNode {
-    fn schema(&self) -> NodeSchema {
-        let s = NodeSchema::new("MlpGenerator", "model")
+    type Inputs = GeneratorInputs;
+    type Outputs = ModelOutput;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("MlpGenerator", "model")
+            .display_name("MLP Generator")
             .description("An MLP generator, initialised as PyTorch's nn.Linear. Defaults: z 100 → 256 → 512 → 1024 → 784, LeakyReLU(0.2), Tanh.")
-            .input(InputPort::int("latent_dim").default(100).range(1, 65536))
-            .input(InputPort::int("output_size").default(784).range(1, 1 << 20).tooltip("pixels per image (28×28 = 784)"));
-        common(s, "256, 512, 1024", "tanh")
     }
 
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let first = positive(inputs.int("latent_dim")?, "latent_dim")?;
-        let last = positive(inputs.int("output_size")?, "output_size")?;
-        Ok(Outputs::one(Value::custom(build(inputs, first, last)?)))
+    fn execute(&self, i: GeneratorInputs, _ctx: &mut Context) -> Result<ModelOutput, NodeError> {
+        build(
+            i.latent_dim,
+            &i.hidden,
+            i.output_size,
+            &i.activation,
+            i.output_activation,
+            i.seed,
+        )
     }
+}
+
+/// The inputs of [`DiscriminatorNode`].
+#[derive(NodeInputs)]
+pub struct DiscriminatorInputs {
+    /// Pixels per image (28×28 = 784).
+    #[port(default = 784, min = 1, max = 1 << 20)]
+    pub input_size: usize,
+    /// Hidden layer widths, comma-separated.
+    #[port(default = "512, 256")]
+    pub hidden: String,
+    #[port(flatten)]
+    pub activation: ActivationInputs,
+    /// The last layer's activation (identity: the logit BCE expects).
+    #[port(default = "identity")]
+    pub output_activation: OutputActivation,
+    /// Seed of the weight initialisation.
+    #[port(default = 0)]
+    pub seed: u64,
 }
 
 /// The discriminator: an image → hidden layers → one logit.
@@ -89,17 +170,18 @@ impl Node for GeneratorNode {
 pub struct DiscriminatorNode;
 
 impl Node for DiscriminatorNode {
-    fn schema(&self) -> NodeSchema {
-        let s = NodeSchema::new("MlpDiscriminator", "model")
+    type Inputs = DiscriminatorInputs;
+    type Outputs = ModelOutput;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("MlpDiscriminator", "model")
+            .display_name("MLP Discriminator")
             .description(
                 "An MLP discriminator that outputs one logit per image. Defaults: 784 → 512 → 256 → 1, LeakyReLU(0.2).",
             )
-            .input(InputPort::int("input_size").default(784).range(1, 1 << 20));
-        common(s, "512, 256", "identity")
     }
 
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let first = positive(inputs.int("input_size")?, "input_size")?;
-        Ok(Outputs::one(Value::custom(build(inputs, first, 1)?)))
+    fn execute(&self, i: DiscriminatorInputs, _ctx: &mut Context) -> Result<ModelOutput, NodeError> {
+        build(i.input_size, &i.hidden, 1, &i.activation, i.output_activation, i.seed)
     }
 }

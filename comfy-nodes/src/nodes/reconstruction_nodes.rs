@@ -1,17 +1,12 @@
-//! Autoencoder viewer nodes: the reconstruction grid, the loss curve and the loss table.
-use super::autoencoder_nodes::{ae_error, ReconstructionHistory};
-use super::dataset_images::{dataset_images, scale_input, SCALES};
-use super::dataset_nodes::positive;
-use super::gan_nodes::to_image;
-use crate::atomic::atomic_write;
-use crate::autoencoder::Autoencoder;
+//! `SaveReconstructions`: originals above their reconstructions, as a PNG.
+use super::autoencoder_nodes::{ae_error, autoencoder};
+use super::dataset_images::dataset_images;
+use super::viewer_nodes::{save_and_show, PictureOutput};
 use crate::dataset::{ImageDataset, PixelScale};
-use crate::gan::Network;
-use crate::viewer::{
-    reconstruction_grid, save_png, ImageBatch, LinePlot, ReconstructionOptions, RgbImage, Series, ValueRange,
-};
-use comfy_core::{Context, InputPort, Inputs, Node, NodeError, NodeSchema, Outputs, PortType, Tensor, Value};
-use std::path::Path;
+use crate::network::Network;
+use crate::viewer::{reconstruction_grid, ImageBatch, ReconstructionOptions, RgbImage, ValueRange};
+use comfy_core::{Context, Node, NodeError, NodeInfo, NodeInputs, Tensor, WritePath};
+use std::sync::Arc;
 
 /// Images per row of the trainer's per-epoch preview.
 pub(super) const PREVIEW_COLS: u32 = 8;
@@ -36,108 +31,51 @@ pub(super) fn reconstruction_picture(
     reconstruction_grid(&top, &bottom, &options).map_err(NodeError::other)
 }
 
+/// The inputs of [`SaveReconstructionsNode`].
+#[derive(NodeInputs)]
+pub struct SaveReconstructionsInputs {
+    /// A trained encoder.
+    pub encoder: Arc<Network>,
+    /// Its decoder.
+    pub decoder: Arc<Network>,
+    /// The images to rebuild.
+    pub dataset: Arc<ImageDataset>,
+    /// The pixel scale the autoencoder was trained with.
+    #[port(default = "0..1")]
+    pub scale: PixelScale,
+    /// The first image shown.
+    #[port(default = 0)]
+    pub offset: usize,
+    /// How many images.
+    #[port(default = 32, min = 1, max = 1024)]
+    pub count: usize,
+    /// Images per row.
+    #[port(default = 8, min = 1, max = 1024)]
+    pub cols: u32,
+    /// The PNG file to write.
+    #[port(default = "out/reconstructions.png")]
+    pub path: WritePath,
+}
+
 /// Saves a fixed set of images above their reconstructions as one PNG.
 #[derive(Default)]
 pub struct SaveReconstructionsNode;
 
 impl Node for SaveReconstructionsNode {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("SaveReconstructions", "viewer")
+    type Inputs = SaveReconstructionsInputs;
+    type Outputs = PictureOutput;
+
+    fn info(&self) -> NodeInfo {
+        NodeInfo::new("SaveReconstructions", "viewer")
             .description("Runs images offset .. offset + count of a dataset through an autoencoder and saves a PNG: the originals in the top rows, captioned, their reconstructions below, each under its original.")
-            .input(InputPort::custom::<Network>("encoder"))
-            .input(InputPort::custom::<Network>("decoder"))
-            .input(InputPort::custom::<ImageDataset>("dataset"))
-            .input(InputPort::choice("scale", SCALES).default("0..1").tooltip("the pixel scale the autoencoder was trained with"))
-            .input(InputPort::int("offset").default(0).range(0, i64::MAX))
-            .input(InputPort::int("count").default(32).range(1, 1024))
-            .input(InputPort::int("cols").default(8).range(1, 1024))
-            .input(InputPort::string("path").default("out/reconstructions.png"))
-            .output("image", PortType::Image)
             .output_node()
     }
 
-    fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let encoder = inputs.custom::<Network>("encoder")?.clone();
-        let decoder = inputs.custom::<Network>("decoder")?.clone();
-        let model = Autoencoder::new(encoder, decoder).map_err(ae_error)?;
-        let dataset = inputs.custom::<ImageDataset>("dataset")?;
-        let scale = scale_input(inputs, "scale")?;
-        let offset = usize::try_from(inputs.int("offset")?).unwrap_or(usize::MAX);
-        let count = positive(inputs.int("count")?, "count")?;
-        let originals = dataset_images(dataset, offset, count, scale)?;
+    fn execute(&self, i: SaveReconstructionsInputs, ctx: &mut Context) -> Result<PictureOutput, NodeError> {
+        let model = autoencoder(&i.encoder, &i.decoder)?;
+        let originals = dataset_images(&i.dataset, i.offset, i.count, i.scale)?;
         let rebuilt = model.reconstruct(ctx.backend(), &originals).map_err(ae_error)?;
-        let cols = positive(inputs.int("cols")?, "cols")? as u32;
-        let picture = reconstruction_picture(&originals, &rebuilt, dataset, scale, cols)?;
-        save_png(inputs.string("path")?, &picture).map_err(NodeError::other)?;
-        let image = to_image(&picture)?;
-        ctx.preview(image.clone());
-        Ok(Outputs::one(Value::Image(image.into())))
-    }
-}
-
-/// Draws the autoencoder's loss per step, and its mean per epoch, as a PNG chart.
-#[derive(Default)]
-pub struct SaveReconstructionLossCurveNode;
-
-impl Node for SaveReconstructionLossCurveNode {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("SaveReconstructionLossCurve", "viewer")
-            .description("A PNG chart of the autoencoder's reconstruction loss against the training step: every batch, and the mean of each epoch.")
-            .input(InputPort::custom::<ReconstructionHistory>("history"))
-            .input(InputPort::string("path").default("out/loss_curve.png"))
-            .input(InputPort::string("title").default("Autoencoder reconstruction loss"))
-            .output("image", PortType::Image)
-            .output_node()
-    }
-
-    fn execute(&self, inputs: &Inputs, ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let history = inputs.custom::<ReconstructionHistory>("history")?;
-        let name = history.loss.name().to_uppercase();
-        let steps = history.records.iter().map(|r| (r.step as f64, f64::from(r.loss)));
-        let plot = LinePlot::new(inputs.string("title")?)
-            .with_series(Series::new(format!("{name} per batch"), steps.collect()))
-            .with_series(Series::new(format!("{name} epoch mean"), epoch_means(history)));
-        let picture = plot.render().map_err(NodeError::other)?;
-        save_png(inputs.string("path")?, &picture).map_err(NodeError::other)?;
-        let image = to_image(&picture)?;
-        ctx.preview(image.clone());
-        Ok(Outputs::one(Value::Image(image.into())))
-    }
-}
-
-/// (last step of the epoch, mean loss of the epoch) for every epoch in the history.
-fn epoch_means(history: &ReconstructionHistory) -> Vec<(f64, f64)> {
-    let mut means = Vec::new();
-    for chunk in history.records.chunk_by(|a, b| a.epoch == b.epoch) {
-        let sum: f64 = chunk.iter().map(|r| f64::from(r.loss)).sum();
-        if let Some(last) = chunk.last() {
-            means.push((last.step as f64, sum / chunk.len() as f64));
-        }
-    }
-    means
-}
-
-/// Writes the autoencoder's loss history as CSV: `step,epoch,loss`.
-#[derive(Default)]
-pub struct SaveReconstructionLossCsvNode;
-
-impl Node for SaveReconstructionLossCsvNode {
-    fn schema(&self) -> NodeSchema {
-        NodeSchema::new("SaveReconstructionLossCsv", "viewer")
-            .description("Writes the autoencoder's loss history as CSV with the columns step, epoch, loss.")
-            .input(InputPort::custom::<ReconstructionHistory>("history"))
-            .input(InputPort::string("path").default("out/losses.csv"))
-            .output_node()
-    }
-
-    fn execute(&self, inputs: &Inputs, _ctx: &mut Context) -> Result<Outputs, NodeError> {
-        let history = inputs.custom::<ReconstructionHistory>("history")?;
-        let path = Path::new(inputs.string("path")?);
-        let mut csv = String::from("step,epoch,loss\n");
-        for r in &history.records {
-            csv.push_str(&format!("{},{},{}\n", r.step, r.epoch, r.loss));
-        }
-        atomic_write(path, csv.as_bytes()).map_err(|e| NodeError::msg(format!("{}: {e}", path.display())))?;
-        Ok(Outputs::new())
+        let picture = reconstruction_picture(&originals, &rebuilt, &i.dataset, i.scale, i.cols)?;
+        save_and_show(ctx, &picture, &i.path, "path")
     }
 }

@@ -1,6 +1,7 @@
 //! The node pack's own value types, as they travel along links.
 use crate::dataset::{DataLoader, ImageDataset};
-use crate::gan::{LossRecord, Network};
+use crate::network::Network;
+use crate::train::LossHistory;
 use comfy_core::CustomValue;
 
 impl CustomValue for ImageDataset {
@@ -13,13 +14,6 @@ impl CustomValue for DataLoader {
 
 impl CustomValue for Network {
     const TYPE_NAME: &'static str = "MODEL";
-}
-
-/// The losses recorded by a trainer, one row per step.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LossHistory {
-    /// The rows, in step order.
-    pub records: Vec<LossRecord>,
 }
 
 impl CustomValue for LossHistory {

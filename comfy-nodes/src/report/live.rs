@@ -9,7 +9,7 @@ use super::page::{Figure, ReportPage};
 use super::picture::EmbeddedPng;
 use super::run::{RunState, TrainingRun};
 use crate::atomic::atomic_write;
-use crate::gan::StepReport;
+use crate::train::{LossHistory, LossRecord, StepReport};
 use crate::viewer::{loss_chart, RgbImage};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -32,8 +32,8 @@ pub struct RunReporter {
 
 struct LivePage {
     path: PathBuf,
-    /// (step, D loss, G loss) of every step so far.
-    losses: Vec<(f64, f64, f64)>,
+    /// The losses of every step so far.
+    losses: LossHistory,
     /// The newest sample grid and the epoch (0-based) it is from.
     samples: Option<(usize, EmbeddedPng)>,
     last_write: Option<Instant>,
@@ -44,7 +44,7 @@ impl RunReporter {
     pub fn new(run: TrainingRun, dir: Option<PathBuf>) -> Self {
         let live = dir.map(|dir| LivePage {
             path: dir.join(PAGE_FILE),
-            losses: Vec::new(),
+            losses: LossHistory::default(),
             samples: None,
             last_write: None,
         });
@@ -62,12 +62,11 @@ impl RunReporter {
 
     /// Takes in the losses of steps taken before this run started (a resumed run), so the
     /// page's chart shows the whole history.
-    pub fn resume_losses(&mut self, history: &[crate::gan::LossRecord]) {
+    pub fn resume_losses(&mut self, history: &LossHistory) {
         if let Some(live) = &mut self.live {
-            let old = history
-                .iter()
-                .map(|r| (r.step as f64, f64::from(r.d_loss), f64::from(r.g_loss)));
-            live.losses.splice(0..0, old);
+            let newer = std::mem::take(&mut live.losses.records);
+            live.losses.names = history.names.clone();
+            live.losses.records = history.records.iter().cloned().chain(newer).collect();
         }
     }
 
@@ -76,8 +75,14 @@ impl RunReporter {
     pub fn on_step(&mut self, step: &StepReport) -> Result<(), ReportError> {
         self.run.record(step, self.started.elapsed().as_secs_f64());
         let Some(live) = &mut self.live else { return Ok(()) };
-        live.losses
-            .push((step.global_step as f64, f64::from(step.d_loss), f64::from(step.g_loss)));
+        if live.losses.names.is_empty() {
+            live.losses.names = step.names.to_vec();
+        }
+        live.losses.records.push(LossRecord {
+            step: step.global_step,
+            epoch: step.epoch,
+            values: step.losses.clone(),
+        });
         if live.last_write.is_none_or(|t| t.elapsed() >= LIVE_INTERVAL) {
             live.write(&self.run, &RunState::Training)?;
         }
@@ -140,8 +145,11 @@ impl LivePage {
     }
 
     fn loss_figure(&self) -> Result<Figure, ReportError> {
-        let curve = |pick: fn(&(f64, f64, f64)) -> f64| self.losses.iter().map(|p| (p.0, pick(p))).collect();
-        let plot = loss_chart("GAN losses", &[("D loss", curve(|p| p.1)), ("G loss", curve(|p| p.2))]);
+        let history = &self.losses;
+        let curves: Vec<(&str, Vec<(f64, f64)>)> = (history.names.iter().enumerate())
+            .map(|(i, name)| (name.label.as_str(), history.series(i)))
+            .collect();
+        let plot = loss_chart("GAN losses", &curves);
         let picture = plot.render().map_err(|source| ReportError::Draw {
             what: "loss curve".to_string(),
             source,

@@ -7,8 +7,7 @@
 use super::escape::escape_html as esc;
 use super::picture::EmbeddedPng;
 use super::run::{RunState, TrainingRun};
-use crate::gan::StepReport;
-use crate::nodes::format_eta;
+use crate::train::{format_eta, StepReport};
 
 /// Seconds between reloads of a page whose run is still going.
 pub const RELOAD_SECS: u32 = 2;
@@ -99,7 +98,7 @@ fn number(label: &str, id: &str, value: &str, text: &str) -> String {
 
 /// The progress bar and the numbers of the latest step.
 fn progress(run: &TrainingRun) -> String {
-    let Some(r) = run.last_step else {
+    let Some(r) = &run.last_step else {
         return "<section id=\"progress\" class=\"card\"><p class=\"note\">Waiting for the first step.</p></section>\n"
             .to_string();
     };
@@ -109,7 +108,7 @@ fn progress(run: &TrainingRun) -> String {
         total_steps,
         steps_per_epoch,
         ..
-    } = r;
+    } = *r;
     let done = global_step + 1;
     let percent = 100.0 * done as f64 / total_steps.max(1) as f64;
     let epochs = total_steps / steps_per_epoch.max(1);
@@ -129,18 +128,10 @@ fn progress(run: &TrainingRun) -> String {
         &global_step.to_string(),
         &format!("{done} / {total_steps}"),
     ));
-    html.push_str(&number(
-        "D loss",
-        "d-loss",
-        &r.d_loss.to_string(),
-        &format!("{:.4}", r.d_loss),
-    ));
-    html.push_str(&number(
-        "G loss",
-        "g-loss",
-        &r.g_loss.to_string(),
-        &format!("{:.4}", r.g_loss),
-    ));
+    for (name, value) in r.named_losses() {
+        let id = name.key.replace('_', "-");
+        html.push_str(&number(&name.label, &id, &value.to_string(), &format!("{value:.4}")));
+    }
     let rate = format!("{:.1}", r.steps_per_sec);
     html.push_str(&number("steps/s", "steps-per-sec", &r.steps_per_sec.to_string(), &rate));
     html.push_str(&number("ETA", "eta", &r.eta_secs.to_string(), &format_eta(r.eta_secs)));

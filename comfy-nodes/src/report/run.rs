@@ -1,7 +1,8 @@
 //! `TrainingRun` and `RunState`: what a report says about a run — its settings, how far it got,
 //! and whether it is still going.
 use crate::dataset::DataLoader;
-use crate::gan::{GanTrainConfig, StepReport};
+use crate::gan::GanTrainConfig;
+use crate::train::StepReport;
 
 /// A training run as the report shows it: named settings and the latest progress.
 ///
@@ -57,7 +58,7 @@ impl TrainingRun {
 
     /// Takes in one step's report, `elapsed_secs` after training started.
     pub fn record(&mut self, step: &StepReport, elapsed_secs: f64) {
-        self.last_step = Some(*step);
+        self.last_step = Some(step.clone());
         self.elapsed_secs = elapsed_secs;
     }
 }
