@@ -3,15 +3,20 @@
 //!
 //! ```sh
 //! cargo run --release --example gan_speed -- [--batch 64 256] [--steps 300] [--warmup 30] [--device cpu|gpu|auto]
-//!     [--model mlp|dcgan] [--profile]
+//!     [--model mlp|dcgan] [--profile] [--malloc glibc|padded]
 //! ```
 //! Prints one JSON line per batch size: median step time, steps/s, images/s.
 //!
 //! `--model dcgan` times the issue-14 DCGAN step of `benches/support/dcgan.rs` (layer lists on
 //! the tape, DCGAN init, Adam; the PyTorch twin is `benches/torch_dcgan_bench.py`) on batches
 //! of the bundled MNIST; `--profile` then also prints where its time went, per primitive.
+//! `--malloc padded` (the DCGAN's default) first asks glibc to keep freed memory instead of
+//! faulting it in again every step (see `benches/support/malloc.rs`); `--malloc glibc` keeps
+//! glibc's defaults. The JSON line says which.
 #[path = "../benches/support/dcgan.rs"]
 mod dcgan;
+#[path = "../benches/support/malloc.rs"]
+mod malloc;
 #[path = "../benches/support/timing.rs"]
 mod timing;
 
@@ -24,7 +29,7 @@ use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut batches, mut steps, mut warmup, mut device) = (vec![64usize, 256], 300usize, 30usize, DeviceChoice::Cpu);
-    let (mut model, mut profile) = (String::from("mlp"), false);
+    let (mut model, mut profile, mut malloc) = (String::from("mlp"), false, None::<String>);
     let mut args = std::env::args().skip(1).peekable();
     while let Some(flag) = args.next() {
         match flag.as_str() {
@@ -39,14 +44,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--device" => device = args.next().ok_or("--device needs a value")?.parse::<DeviceChoice>()?,
             "--model" => model = args.next().ok_or("--model needs a value (mlp or dcgan)")?,
             "--profile" => profile = true,
+            "--malloc" => malloc = Some(args.next().ok_or("--malloc needs a value (glibc or padded)")?),
             _ => return Err(format!("unknown flag {flag}").into()),
         }
     }
+    // Before anything allocates much: the DCGAN's default is the padded heap.
+    let padded = match malloc
+        .as_deref()
+        .unwrap_or(if model == "dcgan" { "padded" } else { "glibc" })
+    {
+        "padded" => malloc::keep_freed_memory(),
+        "glibc" => false,
+        other => return Err(format!("unknown --malloc {other} (glibc or padded)").into()),
+    };
     let backend = select(device)?;
     let data = Arc::new(load_mnist(&bundled_mnist_dir(), Split::Train)?);
     match model.as_str() {
         "mlp" => {}
-        "dcgan" => return dcgan_speed(backend, data, &batches, (steps, warmup), profile),
+        "dcgan" => return dcgan_speed(backend, data, &batches, (steps, warmup), (profile, padded)),
         other => return Err(format!("unknown model {other} (mlp or dcgan)").into()),
     }
     for batch in batches {
@@ -103,8 +118,9 @@ fn dcgan_speed(
     data: Arc<comfy::nodes::dataset::ImageDataset>,
     batches: &[usize],
     (steps, warmup): (usize, usize),
-    profile: bool,
+    (profile, padded): (bool, bool),
 ) -> Result<(), Box<dyn std::error::Error>> {
+    let heap = if padded { "top_pad_256MiB" } else { "glibc" };
     let timed = Arc::new(timing::Timed::new(backend.clone()));
     let be: Arc<dyn comfy::core::Backend> = if profile { timed.clone() } else { backend.clone() };
     for &batch in batches {
@@ -140,7 +156,7 @@ fn dcgan_speed(
         times.sort_by(f64::total_cmp);
         let median = times[times.len() / 2];
         println!(
-            "{{\"impl\": \"comfy\", \"model\": \"dcgan\", \"backend\": \"{}\", \"threads\": {}, \"batch\": {batch}, \"median_step_ms\": {:.3}, \"steps_per_s\": {:.2}, \"images_per_s\": {:.0}}}",
+            "{{\"impl\": \"comfy\", \"model\": \"dcgan\", \"backend\": \"{}\", \"threads\": {}, \"malloc\": \"{heap}\", \"batch\": {batch}, \"median_step_ms\": {:.3}, \"steps_per_s\": {:.2}, \"images_per_s\": {:.0}}}",
             backend.name(),
             rayon::current_num_threads(),
             median * 1e3,

@@ -51,6 +51,14 @@ impl Timed {
     }
 }
 
+/// `name` with the convolution's sizes: `conv2d 64·14×14×64 → 7×7×128 k4`.
+fn conv_name(name: &str, g: &ConvGeometry) -> String {
+    format!(
+        "{name} {}×{}×{} → {}×{}×{} k{}",
+        g.in_h, g.in_w, g.in_c, g.out_h, g.out_w, g.out_c, g.kernel[0]
+    )
+}
+
 fn unary_name(op: UnaryOp) -> String {
     let s = format!("{op:?}");
     s.split('(').next().unwrap_or(&s).to_lowercase()
@@ -108,13 +116,17 @@ impl Backend for Timed {
         self.time("broadcast_to", || self.inner.broadcast_to(x, shape))
     }
     fn conv2d(&self, x: &Tensor, w: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
-        self.time("conv2d", || self.inner.conv2d(x, w, g))
+        self.time(conv_name("conv2d", g), || self.inner.conv2d(x, w, g))
     }
     fn conv2d_input_grad(&self, dy: &Tensor, w: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
-        self.time("conv2d_input_grad", || self.inner.conv2d_input_grad(dy, w, g))
+        self.time(conv_name("conv2d_input_grad", g), || {
+            self.inner.conv2d_input_grad(dy, w, g)
+        })
     }
     fn conv2d_weight_grad(&self, x: &Tensor, dy: &Tensor, g: &ConvGeometry) -> Result<Tensor> {
-        self.time("conv2d_weight_grad", || self.inner.conv2d_weight_grad(x, dy, g))
+        self.time(conv_name("conv2d_weight_grad", g), || {
+            self.inner.conv2d_weight_grad(x, dy, g)
+        })
     }
     fn batch_norm_stats(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
         self.time("batch_norm_stats", || self.inner.batch_norm_stats(x))
@@ -130,7 +142,7 @@ impl Backend for Timed {
         b: Option<&Tensor>,
         act: Option<UnaryOp>,
     ) -> Result<Tensor> {
-        self.time("conv2d", || self.inner.conv2d_fused(x, w, g, b, act))
+        self.time(conv_name("conv2d", g), || self.inner.conv2d_fused(x, w, g, b, act))
     }
     fn conv_transpose2d_fused(
         &self,
@@ -151,9 +163,10 @@ impl Backend for Timed {
         mean: &Tensor,
         invstd: &Tensor,
         gamma: &Tensor,
+        act: Option<(UnaryOp, &Tensor)>,
     ) -> Result<(Tensor, Tensor, Tensor)> {
         self.time("batch_norm_grad", || {
-            self.inner.batch_norm_grad(x, dy, mean, invstd, gamma)
+            self.inner.batch_norm_grad(x, dy, mean, invstd, gamma, act)
         })
     }
     fn concat_cols(&self, parts: &[&Tensor]) -> Result<Tensor> {

@@ -206,10 +206,12 @@ pub trait Backend: Send + Sync + fmt::Debug {
         bias_act(self, y, b, act)
     }
 
-    /// The backward pass of training-mode batch normalisation `y = γ x̂ + β`,
+    /// The backward pass of training-mode batch normalisation `z = γ x̂ + β`,
     /// `x̂ = (x − mean) · invstd` with the batch's own statistics: `(dx, dγ, dβ)` with
-    /// `dβ = Σ dy`, `dγ = Σ dy x̂` and `dx = γ invstd (dy − dβ/R − x̂ dγ/R)` over the `R` rows.
-    /// The default composes reductions and broadcasts.
+    /// `dβ = Σ dz`, `dγ = Σ dz x̂` and `dx = γ invstd (dz − dβ/R − x̂ dγ/R)` over the `R` rows.
+    /// With `act = Some((f, y))` the layer's output was `y = f(z)` and `dy` its gradient, so
+    /// `dz = f'(z) dy` (from `y`; backends may fold it into their passes); else `dz = dy`. The
+    /// default composes reductions and broadcasts.
     fn batch_norm_grad(
         &self,
         x: &Tensor,
@@ -217,7 +219,13 @@ pub trait Backend: Send + Sync + fmt::Debug {
         mean: &Tensor,
         invstd: &Tensor,
         gamma: &Tensor,
+        act: Option<(UnaryOp, &Tensor)>,
     ) -> Result<(Tensor, Tensor, Tensor)> {
+        let dz = match act {
+            Some((op, y)) => self.unary_grad(op, y, y, dy)?,
+            None => dy.clone(),
+        };
+        let dy = &dz;
         let (rows, cols) = x.shape().rows_cols();
         let xhat = self.binary(BinaryOp::Mul, &self.binary(BinaryOp::Sub, x, mean)?, invstd)?;
         let dbeta = self.reduce(ReduceOp::Sum, dy, Axis::Rows)?.reshape([cols])?;

@@ -115,13 +115,13 @@ pub(crate) fn batch_norm_backward(
     act: Option<UnaryOp>,
     needs: &dyn Fn(usize) -> bool,
 ) -> Result<Vec<Contribution>> {
-    let dz = through_act(be, act, y, dy)?;
-    let dy = &dz;
     let (x, gamma, mean, invstd) = (v(ids.x), v(ids.gamma), v(ids.mean), v(ids.invstd));
     let (dx, dgamma, dbeta) = if training {
-        let (dx, dg, db) = be.batch_norm_grad(&x, dy, &mean, &invstd, &gamma)?;
+        let (dx, dg, db) = be.batch_norm_grad(&x, dy, &mean, &invstd, &gamma, act.map(|op| (op, y)))?;
         (Some(dx), Some(dg), Some(db))
     } else {
+        let dz = through_act(be, act, y, dy)?;
+        let dy = &dz;
         let cols = gamma.numel();
         let dx = needs(ids.x)
             .then(|| be.binary(BinaryOp::Mul, dy, &be.binary(BinaryOp::Mul, &gamma, &invstd)?))

@@ -259,10 +259,22 @@ fn batch_norm_passes_match_the_composed_reference() {
             let invstd = r
                 .unary(UnaryOp::Rsqrt, &r.unary(UnaryOp::AddScalar(1e-5), &rv).unwrap())
                 .unwrap();
-            let got = cpu.batch_norm_grad(&x, &dy, &rm, &invstd, &gamma).unwrap();
-            let want = r.batch_norm_grad(&x, &dy, &rm, &invstd, &gamma).unwrap();
+            let got = cpu.batch_norm_grad(&x, &dy, &rm, &invstd, &gamma, None).unwrap();
+            let want = r.batch_norm_grad(&x, &dy, &rm, &invstd, &gamma, None).unwrap();
             for (a, b) in [(&got.0, &want.0), (&got.1, &want.1), (&got.2, &want.2)] {
                 assert_eq!(a.shape(), b.shape());
+                assert_close(&a.to_vec().unwrap(), &b.to_vec().unwrap(), 1e-4, 1e-4);
+            }
+            // Through an activation folded into the passes: as its gradient then the rest.
+            let act = UnaryOp::LeakyRelu(0.2);
+            let y = r.unary(act, &x).unwrap();
+            let got = cpu
+                .batch_norm_grad(&x, &dy, &rm, &invstd, &gamma, Some((act, &y)))
+                .unwrap();
+            let want = r
+                .batch_norm_grad(&x, &dy, &rm, &invstd, &gamma, Some((act, &y)))
+                .unwrap();
+            for (a, b) in [(&got.0, &want.0), (&got.1, &want.1), (&got.2, &want.2)] {
                 assert_close(&a.to_vec().unwrap(), &b.to_vec().unwrap(), 1e-4, 1e-4);
             }
         }

@@ -117,6 +117,15 @@ pub fn unary_grad(op: UnaryOp, x: &[f32], y: &[f32], dy: &[f32]) -> Vec<f32> {
     out
 }
 
+/// `out = op'(x) · dy` from `x`, `y = op(x)` and `dy` (one row, say), compiled per op.
+pub fn unary_grad_into(op: UnaryOp, x: &[f32], y: &[f32], dy: &[f32], out: &mut [f32]) {
+    with_unary_grad!(op, |g| {
+        for (i, v) in out.iter_mut().enumerate() {
+            *v = g(x[i], y[i], dy[i]);
+        }
+    })
+}
+
 /// Element-wise binary cross-entropy of logits against targets of the same length.
 pub fn bce_with_logits(x: &[f32], t: &[f32]) -> Vec<f32> {
     let mut out = zeroed(x.len());

@@ -260,12 +260,24 @@ impl Backend for CpuBackend {
         mean: &Tensor,
         invstd: &Tensor,
         gamma: &Tensor,
+        act: Option<(UnaryOp, &Tensor)>,
     ) -> Result<(Tensor, Tensor, Tensor)> {
         let op = "batch_norm_grad";
         let cols = per_column(op, x, &[mean, invstd, gamma])?;
         same_size(op, x, dy)?;
-        let (m, s, g) = (host(mean, op)?, host(invstd, op)?, host(gamma, op)?);
-        let (dx, dg, db) = norm::grad(host(x, op)?, host(dy, op)?, cols, m, s, g);
+        let act = match act {
+            Some((f, y)) => {
+                same_size(op, x, y)?;
+                Some((f, host(y, op)?))
+            }
+            None => None,
+        };
+        let per_col = norm::PerColumn {
+            mean: host(mean, op)?,
+            invstd: host(invstd, op)?,
+            gamma: host(gamma, op)?,
+        };
+        let (dx, dg, db) = norm::grad(host(x, op)?, host(dy, op)?, cols, per_col, act);
         Ok((
             Tensor::from_vec(dx, x.shape().clone())?,
             Tensor::from_vec(dg, [cols])?,

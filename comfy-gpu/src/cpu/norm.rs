@@ -8,7 +8,7 @@
 //!
 //! Sums run in `f64` over fixed chunks of rows added in order, so the results do not depend on
 //! the thread count.
-use super::elementwise::unary_in_place;
+use super::elementwise::{unary_grad_into, unary_in_place};
 use super::par::{for_row_chunks, Work};
 use comfy_core::UnaryOp;
 use rayon::prelude::*;
@@ -16,13 +16,20 @@ use rayon::prelude::*;
 /// Rows per partial sum.
 const ROWS_PER_PART: usize = 256;
 
-/// `Σ_rows f(row, acc)` per column: chunks of [`ROWS_PER_PART`] rows into `f64` partial sums
-/// (`width` of them per row, e.g. two sums per column), added in chunk order.
-fn column_sums(rows: usize, width: usize, parallel: bool, f: impl Fn(usize, &mut [f64]) + Sync) -> Vec<f64> {
+/// `Σ_rows f(row, acc, scratch)` per column: chunks of [`ROWS_PER_PART`] rows into `f64`
+/// partial sums (`width` of them per row, e.g. two sums per column), added in chunk order;
+/// `scratch` is `scratch_len` values for `f` to use.
+fn column_sums(
+    rows: usize,
+    (width, scratch_len): (usize, usize),
+    parallel: bool,
+    f: impl Fn(usize, &mut [f64], &mut [f32]) + Sync,
+) -> Vec<f64> {
     let part = |chunk: usize| {
         let mut acc = vec![0.0f64; width];
+        let mut scratch = vec![0.0f32; scratch_len];
         for r in chunk * ROWS_PER_PART..((chunk + 1) * ROWS_PER_PART).min(rows) {
-            f(r, &mut acc);
+            f(r, &mut acc, &mut scratch);
         }
         acc
     };
@@ -47,13 +54,13 @@ fn parallel(len: usize) -> bool {
 pub fn stats(x: &[f32], rows: usize, cols: usize) -> (Vec<f32>, Vec<f32>) {
     let par = parallel(x.len());
     let inv = 1.0 / rows.max(1) as f64;
-    let sums = column_sums(rows, cols, par, |r, acc| {
+    let sums = column_sums(rows, (cols, 0), par, |r, acc, _| {
         acc.iter_mut()
             .zip(&x[r * cols..][..cols])
             .for_each(|(a, &v)| *a += v as f64);
     });
     let mean: Vec<f64> = sums.iter().map(|s| s * inv).collect();
-    let squares = column_sums(rows, cols, par, |r, acc| {
+    let squares = column_sums(rows, (cols, 0), par, |r, acc, _| {
         for ((a, &v), &m) in acc.iter_mut().zip(&x[r * cols..][..cols]).zip(&mean) {
             let d = v as f64 - m;
             *a += d * d;
@@ -83,22 +90,44 @@ pub fn scale_shift(x: &[f32], cols: usize, scale: &[f32], shift: &[f32], act: Op
     out
 }
 
-/// Training-mode batch normalisation's backward: `(dx, dγ, dβ)` with `dβ = Σ dy`,
-/// `dγ = Σ dy x̂`, `dx = γ invstd (dy − dβ/R − x̂ dγ/R)`, `x̂ = (x − mean) invstd`.
+/// Batch normalisation's per-column values that its backward reads.
+#[derive(Clone, Copy)]
+pub struct PerColumn<'a> {
+    pub mean: &'a [f32],
+    pub invstd: &'a [f32],
+    pub gamma: &'a [f32],
+}
+
+/// Training-mode batch normalisation's backward: `(dx, dγ, dβ)` with `dβ = Σ dz`,
+/// `dγ = Σ dz x̂`, `dx = γ invstd (dz − dβ/R − x̂ dγ/R)`, `x̂ = (x − mean) invstd`, where
+/// `dz = f'(y) dy` for `act = Some((f, y))` (worked out in both passes, never stored: one
+/// pass and one buffer fewer than the activation's own gradient), else `dz = dy`.
 pub fn grad(
     x: &[f32],
     dy: &[f32],
     cols: usize,
-    mean: &[f32],
-    invstd: &[f32],
-    gamma: &[f32],
+    c: PerColumn<'_>,
+    act: Option<(UnaryOp, &[f32])>,
 ) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
     let rows = x.len() / cols.max(1);
-    let sums = column_sums(rows, 2 * cols, parallel(x.len()), |r, acc| {
+    let PerColumn { mean, invstd, gamma } = c;
+    // `dz` of row `r` into `buf`.
+    let dz_row = |r: usize, buf: &mut [f32]| {
+        let d = &dy[r * cols..][..cols];
+        match act {
+            Some((f, y)) => {
+                let y = &y[r * cols..][..cols];
+                unary_grad_into(f, y, y, d, buf);
+            }
+            None => buf.copy_from_slice(d),
+        }
+    };
+    let sums = column_sums(rows, (2 * cols, cols), parallel(x.len()), |r, acc, dz| {
         let (a_dy, a_dyx) = acc.split_at_mut(cols);
-        let (xr, dr) = (&x[r * cols..][..cols], &dy[r * cols..][..cols]);
+        dz_row(r, dz);
+        let xr = &x[r * cols..][..cols];
         for j in 0..cols {
-            let d = dr[j] as f64;
+            let d = dz[j] as f64;
             a_dy[j] += d;
             a_dyx[j] += d * (xr[j] - mean[j]) as f64;
         }
@@ -117,15 +146,13 @@ pub fn grad(
     );
     let mut dx = vec![0.0f32; x.len()];
     for_row_chunks(&mut dx, cols, Work::Light, |first, o| {
-        let (x, dy) = (&x[first * cols..][..o.len()], &dy[first * cols..][..o.len()]);
-        for ((orow, xr), dr) in o
-            .chunks_exact_mut(cols)
-            .zip(x.chunks_exact(cols))
-            .zip(dy.chunks_exact(cols))
-        {
+        for (i, orow) in o.chunks_exact_mut(cols).enumerate() {
+            let r = first + i;
+            dz_row(r, orow);
+            let xr = &x[r * cols..][..cols];
             for j in 0..cols {
                 let xhat = (xr[j] - mean[j]) * invstd[j];
-                orow[j] = scale[j] * (dr[j] - mb[j] - xhat * mg[j]);
+                orow[j] = scale[j] * (orow[j] - mb[j] - xhat * mg[j]);
             }
         }
     });

@@ -10,8 +10,9 @@ pub enum Source<'a> {
     Dense(Operand<'a>),
     /// `op(A)` is the patch matrix: one row per output pixel, one column per (tap, channel).
     PatchRows(Patches<'a>),
-    /// `op(B)` is the patch matrix transposed: one column per (tap, channel), one step of k
-    /// per output pixel (a weight gradient).
+    /// The patch matrix with k running over its rows (output pixels) and the slivers over its
+    /// columns (tap, channel): `op(B)` of `dW = dYᵀ · patches`, or `op(A)` of
+    /// `dWᵀ = patchesᵀ · dY` (weight gradients).
     PatchCols(Patches<'a>),
 }
 

@@ -89,8 +89,14 @@ impl Backend for WgpuBackend {
         mean: &Tensor,
         invstd: &Tensor,
         gamma: &Tensor,
+        act: Option<(UnaryOp, &Tensor)>,
     ) -> Result<(Tensor, Tensor, Tensor)> {
-        self.inner.batch_norm_grad(x, dy, mean, invstd, gamma)
+        // The activation's derivative as its own pass, then the two batch-norm passes.
+        let dz = match act {
+            Some((op, y)) => self.inner.unary_grad(op, y, y, dy)?,
+            None => dy.clone(),
+        };
+        self.inner.batch_norm_grad(x, &dz, mean, invstd, gamma)
     }
 
     fn concat_cols(&self, parts: &[&Tensor]) -> Result<Tensor> {

@@ -37,8 +37,9 @@ const fn case([batch, h, w, cin, cout, k, stride, pad, dil]: [usize; 9]) -> Case
 
 /// Awkward shapes: batch 1, one and three channels, odd sizes, stride 2 and 3, padding 0/1/2,
 /// kernels 1/3/4/5, dilation, channel counts that are not multiples of the micro-kernel's
-/// widths, and 1 × 1 outputs (a generator's first layer run transposed, a discriminator's last).
-pub const AWKWARD: [Case; 12] = [
+/// widths, 1 × 1 outputs (a generator's first layer run transposed, a discriminator's last),
+/// and patches narrower than the output channels (a single-channel image into many).
+pub const AWKWARD: [Case; 13] = [
     case([1, 5, 5, 1, 1, 3, 1, 0, 1]),
     case([1, 7, 6, 3, 2, 3, 2, 1, 1]),
     case([2, 9, 9, 3, 7, 4, 2, 1, 1]),
@@ -51,13 +52,15 @@ pub const AWKWARD: [Case; 12] = [
     case([2, 4, 4, 24, 10, 4, 1, 0, 1]),
     case([1, 10, 9, 2, 3, 3, 3, 1, 1]),
     case([2, 28, 28, 1, 16, 4, 2, 1, 1]),
+    case([2, 9, 9, 1, 40, 3, 2, 1, 1]),
 ];
 
 /// Large enough that the CPU backend splits every primitive between threads, several k blocks.
-pub const LARGE: [Case; 3] = [
+pub const LARGE: [Case; 4] = [
     case([4, 14, 14, 64, 64, 4, 2, 1, 1]),
     case([3, 7, 7, 128, 40, 3, 2, 1, 1]),
     case([8, 4, 4, 96, 64, 4, 1, 0, 1]),
+    case([6, 28, 28, 1, 64, 4, 2, 1, 1]),
 ];
 
 impl Case {

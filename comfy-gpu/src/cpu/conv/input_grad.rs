@@ -11,11 +11,14 @@
 //! - **col2im**: `cols = dY · W` (`[pixels × taps·Cin]`, a dense product), then each row's
 //!   taps added into the input pixels they came from, image by image in a fixed order. It does
 //!   only useful multiply-adds but writes and re-reads the whole `cols` matrix, so it is chosen
-//!   only when the phases would do more than [`COL2IM_WASTE`] times the useful work: a 1 × 1
+//!   only when the phases would do more than [`COL2IM_WASTE`] times the useful work — a 1 × 1
 //!   output gradient (a generator's first layer, a discriminator's last), where almost every
-//!   phase tap falls outside.
+//!   phase tap falls outside — or when the input has one channel (a generator's last layer
+//!   run transposed, a discriminator's first): each phase would then be a matrix-vector
+//!   product, while `cols` is a product 16 columns wide. (D1's input gradient at batch 64:
+//!   2.0 ms through the phases' matrix-vector loops.)
 use super::patches::{Patches, Taps};
-use super::{finish, on_pool, parallel, thin, weights, written};
+use super::{finish, on_pool, parallel, weights, written};
 use crate::cpu::blocked::{self, Problem};
 use crate::cpu::matmul::{self, Epilogue, Product};
 use crate::cpu::pack::Operand;
@@ -51,7 +54,7 @@ pub fn method(g: &ConvGeometry) -> Method {
         .iter()
         .map(|(py, px)| g.batch * py.count * px.count * py.taps * px.taps * g.out_c * g.in_c)
         .sum();
-    if phase_macs > COL2IM_WASTE * g.macs() {
+    if g.in_c == 1 || phase_macs > COL2IM_WASTE * g.macs() {
         Method::Col2im
     } else {
         Method::Phases
@@ -105,11 +108,6 @@ fn by_phases(dy: &[f32], w: &[f32], g: &ConvGeometry, epi: Epilogue<'_>, par: bo
                 continue;
             }
             let patches = phase_patches(dy, g, py, px);
-            if cin == 1 {
-                thin::patch_gemv(&patches, mat, rows, par);
-                unfinished = true;
-                continue;
-            }
             problems.push(Problem {
                 a: Source::PatchRows(patches),
                 b: Source::Dense(Operand::b(mat, k, cin, false)),
@@ -126,13 +124,13 @@ fn by_phases(dy: &[f32], w: &[f32], g: &ConvGeometry, epi: Epilogue<'_>, par: bo
     dx
 }
 
-/// The epilogue on the pixels of the classes the blocked product did not finish (no taps, or
-/// one input channel), which the others already have.
+/// The epilogue on the pixels of the classes that no tap reaches (the blocked product
+/// finished the others).
 fn finish_unfinished(dx: &mut [f32], g: &ConvGeometry, epi: Epilogue<'_>, par: bool) {
     let [sy, sx] = g.spec.stride;
     let done = |ry: usize, rx: usize| {
         let (py, px) = (g.phase(0, ry), g.phase(1, rx));
-        py.taps * px.taps > 0 && g.in_c > 1
+        py.taps * px.taps > 0
     };
     let (cin, (h, w)) = (g.in_c, (g.in_h, g.in_w));
     let work = if par { Work::Light } else { Work::Never };

@@ -20,6 +20,7 @@ use super::matmul::{par_min_macs, Epilogue};
 use super::pack::Operand;
 use super::par::{for_row_chunks, Work};
 use super::source::Source;
+use comfy_core::host::transpose_host;
 use comfy_core::ConvGeometry;
 use patches::{Patches, Taps};
 use std::mem::MaybeUninit;
@@ -112,20 +113,37 @@ pub fn conv2d(x: &[f32], w: &[f32], g: &ConvGeometry, epi: Epilogue<'_>) -> Vec<
 }
 
 /// `dw` of `conv2d`, `[Cout, Cin, kh, kw]`.
+///
+/// `dW = dYᵀ · patches` (`Cout × taps·Cin`), or, when the patch is the narrower side (a
+/// single-channel image's 16 taps against 64 output channels), `dWᵀ = patchesᵀ · dY` so that
+/// the output channels run along the micro-kernel's wide side (AVX-512 pairs of slivers, not
+/// one sliver of 16); either way each value sums the pixels in order.
 pub fn weight_grad(x: &[f32], dy: &[f32], g: &ConvGeometry) -> Vec<f32> {
     let par = parallel(g.macs());
     on_pool(par, || {
         let patches = forward_patches(x, g);
-        let (m, k, n) = (g.out_c, g.out_pixels(), g.patch_len());
-        let tap_major = if m == 1 {
+        let (cout, pixels, patch) = (g.out_c, g.out_pixels(), g.patch_len());
+        let tap_major = if cout == 1 {
             thin::patch_gemv_t(&patches, dy, par)
-        } else {
-            written(m * n, |out| {
+        } else if patch < cout {
+            let dwt = written(patch * cout, |out| {
                 let problem = Problem {
-                    a: Source::Dense(Operand::a(dy, m, k, true)),
+                    a: Source::PatchCols(patches),
+                    b: Source::Dense(Operand::b(dy, pixels, cout, false)),
+                    k: pixels,
+                    rows: out.chunks_mut(cout).collect(),
+                    epi: Epilogue::default(),
+                };
+                blocked::run(vec![problem], par);
+            });
+            transpose_host(&dwt, 1, patch, cout)
+        } else {
+            written(cout * patch, |out| {
+                let problem = Problem {
+                    a: Source::Dense(Operand::a(dy, cout, pixels, true)),
                     b: Source::PatchCols(patches),
-                    k,
-                    rows: out.chunks_mut(n).collect(),
+                    k: pixels,
+                    rows: out.chunks_mut(patch).collect(),
                     epi: Epilogue::default(),
                 };
                 blocked::run(vec![problem], par);

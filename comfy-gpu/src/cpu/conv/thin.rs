@@ -1,6 +1,5 @@
-//! Convolutions with one output value per patch, or one weight-gradient row: a single output
-//! channel (the last layer of a discriminator), or a single input channel in an input gradient
-//! (the last layer of a generator, run transposed). Each is a matrix-vector product over the
+//! Convolutions with a single output channel (the last layer of a discriminator): one output
+//! value per patch, and one weight-gradient row. Each is a matrix-vector product over the
 //! patch matrix, so the 6 × 16 micro-kernel would compute 15 columns of zeros for every one it
 //! keeps; these loops read each tap's run once and sum it in a fixed order instead.
 use super::super::par::Work;
