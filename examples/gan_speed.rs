@@ -11,58 +11,80 @@
 //! the tape, DCGAN init, Adam; the PyTorch twin is `benches/torch_dcgan_bench.py`) on batches
 //! of the bundled MNIST; `--profile` then also prints where its time went, per primitive.
 //! `--malloc padded` (the DCGAN's default) first asks glibc to keep freed memory instead of
-//! faulting it in again every step (see `benches/support/malloc.rs`); `--malloc glibc` keeps
+//! faulting it in again every step (see `comfy::cli::keep_freed_memory`); `--malloc glibc` keeps
 //! glibc's defaults. The JSON line says which.
 #[path = "../benches/support/dcgan.rs"]
 mod dcgan;
-#[path = "../benches/support/malloc.rs"]
-mod malloc;
 #[path = "../benches/support/timing.rs"]
 mod timing;
 
-use comfy::gpu::{select, DeviceChoice};
+use comfy::cli::{keep_freed_memory, parse_or_exit, DeviceArgs};
 use comfy::nodes::dataset::{bundled_mnist_dir, load_mnist, DataLoader, LoaderConfig, PixelScale, Split};
 use comfy::nodes::gan::{default_discriminator, default_generator, GanTrainConfig, Network};
 use comfy::nodes::train::{StepCtx, TrainStep};
 use std::sync::Arc;
 use std::time::Instant;
 
+/// Time the MNIST GAN training step (one D and one G Adam update), as PyTorch's twin scripts do.
+#[derive(clap::Parser)]
+#[command(name = "gan_speed")]
+struct Options {
+    /// Batch sizes to time, one JSON line each
+    #[arg(long, value_name = "N", num_args = 1.., default_values_t = [64u64, 256], value_parser = clap::value_parser!(u64).range(1..))]
+    batch: Vec<u64>,
+    /// Timed steps per batch size
+    #[arg(long, value_name = "N", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    steps: u64,
+    /// Untimed steps first
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    warmup: usize,
+    /// The network: the MLP GAN or the DCGAN
+    #[arg(long, value_enum, default_value_t = Model::Mlp)]
+    model: Model,
+    /// Also print where the DCGAN step's time went, per primitive
+    #[arg(long)]
+    profile: bool,
+    /// The allocator's settings [default: padded for the DCGAN, glibc for the MLP]
+    #[arg(long, value_enum)]
+    malloc: Option<Malloc>,
+    /// `--device`.
+    #[command(flatten)]
+    device: DeviceArgs,
+}
+
+/// `--model`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Model {
+    /// The classic fully connected GAN.
+    Mlp,
+    /// The convolutional DCGAN.
+    Dcgan,
+}
+
+/// `--malloc`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Malloc {
+    /// glibc's defaults.
+    Glibc,
+    /// `M_TOP_PAD` at 256 MiB, as the training programs set it.
+    Padded,
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (mut batches, mut steps, mut warmup, mut device) = (vec![64usize, 256], 300usize, 30usize, DeviceChoice::Cpu);
-    let (mut model, mut profile, mut malloc) = (String::from("mlp"), false, None::<String>);
-    let mut args = std::env::args().skip(1).peekable();
-    while let Some(flag) = args.next() {
-        match flag.as_str() {
-            "--batch" => {
-                batches.clear();
-                while let Some(v) = args.next_if(|a| !a.starts_with("--")) {
-                    batches.push(v.parse()?);
-                }
-            }
-            "--steps" => steps = args.next().ok_or("--steps needs a value")?.parse()?,
-            "--warmup" => warmup = args.next().ok_or("--warmup needs a value")?.parse()?,
-            "--device" => device = args.next().ok_or("--device needs a value")?.parse::<DeviceChoice>()?,
-            "--model" => model = args.next().ok_or("--model needs a value (mlp or dcgan)")?,
-            "--profile" => profile = true,
-            "--malloc" => malloc = Some(args.next().ok_or("--malloc needs a value (glibc or padded)")?),
-            _ => return Err(format!("unknown flag {flag}").into()),
-        }
-    }
+    let o: Options = parse_or_exit();
+    let batches: Vec<usize> = o.batch.iter().map(|&b| b as usize).collect();
+    let (steps, warmup) = (o.steps as usize, o.warmup);
     // Before anything allocates much: the DCGAN's default is the padded heap.
-    let padded = match malloc
-        .as_deref()
-        .unwrap_or(if model == "dcgan" { "padded" } else { "glibc" })
-    {
-        "padded" => malloc::keep_freed_memory(),
-        "glibc" => false,
-        other => return Err(format!("unknown --malloc {other} (glibc or padded)").into()),
-    };
-    let backend = select(device)?;
+    let malloc = o.malloc.unwrap_or(if o.model == Model::Dcgan {
+        Malloc::Padded
+    } else {
+        Malloc::Glibc
+    });
+    let padded = malloc == Malloc::Padded && keep_freed_memory();
+    let backend = o.device.backend()?;
     let data = Arc::new(load_mnist(&bundled_mnist_dir(), Split::Train)?);
-    match model.as_str() {
-        "mlp" => {}
-        "dcgan" => return dcgan_speed(backend, data, &batches, (steps, warmup), (profile, padded)),
-        other => return Err(format!("unknown model {other} (mlp or dcgan)").into()),
+    if o.model == Model::Dcgan {
+        return dcgan_speed(backend, data, &batches, (steps, warmup), (o.profile, padded));
     }
     for batch in batches {
         let config = LoaderConfig {

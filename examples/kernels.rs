@@ -52,24 +52,63 @@ use support::{gan_cases, gemm_crate, naive, ndarray_dot, square_cases, square_si
 
 type Error = Box<dyn std::error::Error>;
 
+/// Time matrix products and convolutions on every backend, beside ndarray, gemm and PyTorch.
+#[derive(clap::Parser)]
+#[command(name = "kernels")]
 struct Options {
+    /// One JSON object per line instead of tables
+    #[arg(long)]
     json: bool,
+    /// Fewer and shorter samples
+    #[arg(long)]
     quick: bool,
+    /// The products of one MLP-GAN training step only
+    #[arg(long)]
     gan: bool,
+    /// The largest square size timed on the wgpu backend
+    #[arg(long, value_name = "N")]
     gpu_max: Option<usize>,
+    /// The most multiply-adds timed on the slow naive and reference columns
+    #[arg(long, value_name = "MACS", default_value_t = 1 << 24)]
     slow_max: usize,
+    /// Only one group: square, gan or conv
+    #[arg(long, value_name = "GROUP")]
     only: Option<String>,
+    /// The fastest sample instead of the median
+    #[arg(long)]
     best: bool,
+    /// Timed samples per product
+    #[arg(long, value_name = "N")]
     samples: Option<usize>,
+    /// Length of one sample
+    #[arg(long, value_name = "MS")]
     sample_ms: Option<f64>,
+    /// Square sizes, comma-separated
+    #[arg(long, value_name = "N,N,…", value_delimiter = ',')]
     square: Option<Vec<usize>>,
+    /// Backends (columns) to time, comma-separated
+    #[arg(long, value_name = "NAME,…", value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(COLUMNS))]
     backends: Option<Vec<String>>,
+    /// Compare each backend's result with the reference instead of timing
+    #[arg(long)]
     check: bool,
+    /// The DCGAN's convolutions too
+    #[arg(long)]
     conv: bool,
+    /// Batch of the convolution rows
+    #[arg(long, value_name = "N", default_value_t = 64)]
     batch: usize,
+    /// Rounds of the convolutions, alternating with PyTorch
+    #[arg(long, value_name = "R", default_value_t = 1)]
     rounds: usize,
+    /// The Python that runs benches/torch_conv.py
+    #[arg(long, value_name = "PYTHON")]
     torch: Option<String>,
+    /// Do not run PyTorch
+    #[arg(long)]
     no_torch: bool,
+    /// Only these DCGAN layers (G1,…,D4), comma-separated
+    #[arg(long, value_name = "G1,D2,…", value_delimiter = ',')]
     layers: Option<Vec<String>>,
 }
 
@@ -78,69 +117,6 @@ impl Options {
     fn wants(&self, backend: &str) -> bool {
         self.backends.as_ref().is_none_or(|b| b.iter().any(|x| x == backend))
     }
-}
-
-fn parse_args() -> Result<Options, String> {
-    let mut o = Options {
-        json: false,
-        quick: false,
-        gan: false,
-        gpu_max: None,
-        slow_max: 1 << 24,
-        only: None,
-        best: false,
-        samples: None,
-        sample_ms: None,
-        square: None,
-        backends: None,
-        check: false,
-        conv: false,
-        batch: 64,
-        rounds: 1,
-        torch: None,
-        no_torch: false,
-        layers: None,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
-        match a.as_str() {
-            "--json" => o.json = true,
-            "--quick" => o.quick = true,
-            "--gan" => o.gan = true,
-            "--best" => o.best = true,
-            "--check" => o.check = true,
-            "--conv" => o.conv = true,
-            "--no-torch" => o.no_torch = true,
-            "--batch" => o.batch = number(&value("--batch")?)?,
-            "--rounds" => o.rounds = number(&value("--rounds")?)?,
-            "--torch" => o.torch = Some(value("--torch")?),
-            "--layers" => o.layers = Some(value("--layers")?.split(',').map(str::to_owned).collect()),
-            "--square" => {
-                let list = value("--square")?;
-                o.square = Some(list.split(',').map(number).collect::<Result<_, _>>()?);
-            }
-            "--backends" => {
-                let list = value("--backends")?;
-                let names: Vec<String> = list.split(',').map(str::to_owned).collect();
-                if let Some(bad) = names.iter().find(|n| !COLUMNS.contains(&n.as_str())) {
-                    return Err(format!("unknown backend `{bad}` (one of {})", COLUMNS.join(", ")));
-                }
-                o.backends = Some(names);
-            }
-            "--gpu-max" => o.gpu_max = Some(number(&value("--gpu-max")?)?),
-            "--slow-max" => o.slow_max = number(&value("--slow-max")?)?,
-            "--only" => o.only = Some(value("--only")?),
-            "--samples" => o.samples = Some(number(&value("--samples")?)?),
-            "--sample-ms" => o.sample_ms = Some(number(&value("--sample-ms")?)?),
-            other => return Err(format!("unknown flag {other} (see the example's doc comment)")),
-        }
-    }
-    Ok(o)
-}
-
-fn number<T: std::str::FromStr>(s: &str) -> Result<T, String> {
-    s.parse().map_err(|_| format!("`{s}` is not a number"))
 }
 
 /// Median (or best) seconds per call of `f`, over samples long enough to time.
@@ -338,7 +314,7 @@ fn warm_up(gpu: Option<&Gpu>) {
 const COLUMNS: [&str; 6] = ["naive", "reference", "cpu", "ndarray", "gemm", "wgpu"];
 
 fn main() -> Result<(), Error> {
-    let o = parse_args()?;
+    let o: Options = comfy::cli::parse_or_exit();
     let conv_only = o.only.as_deref() == Some("conv");
     let gpu = if o.wants("wgpu") && !conv_only {
         open_gpu(&o)

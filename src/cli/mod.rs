@@ -2,10 +2,12 @@
 //! clap), parsing them with one-line errors ([`parse_or_exit`]), setting up and running a
 //! training example, and running a graph on the console with Ctrl-C stopping it cleanly.
 mod args;
+mod malloc;
 mod run;
 mod training;
 
 pub use args::{Device, DeviceArgs, TrainArgs};
+pub use malloc::{keep_freed_memory, TOP_PAD};
 pub use run::{run_cancellable, run_on_console};
 pub use training::{prepare_training, TrainingExample};
 

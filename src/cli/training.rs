@@ -22,7 +22,7 @@ pub struct TrainingExample {
 }
 
 /// Sets up the training example `name`, which trains `what`: applies the flags to `defaults`,
-/// opens the backend (exit code 1 if it cannot be), prints what will be trained where, and
+/// asks glibc to keep freed memory ([`keep_freed_memory`](super::keep_freed_memory)), opens the backend (exit code 1 if it cannot be), prints what will be trained where, and
 /// builds the graph with `build` (exit code 2 if it cannot be).
 pub fn prepare_training(
     name: &str,
@@ -32,6 +32,8 @@ pub fn prepare_training(
     build: impl FnOnce(&TrainSettings) -> Result<Graph, GraphError>,
 ) -> Result<TrainingExample, ExitCode> {
     let settings = args.apply(defaults);
+    // Every step frees and allocates the same activations again: keep them (see malloc.rs).
+    super::keep_freed_memory();
     let backend = args.device.backend().map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(1)

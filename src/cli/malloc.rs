@@ -1,4 +1,4 @@
-//! How the benchmark binaries ask glibc's allocator to keep freed memory.
+//! Asking glibc's allocator to keep freed memory, as the training programs and benchmarks do.
 //!
 //! A training step frees and allocates a few hundred megabytes of activations and gradients.
 //! With glibc's defaults the allocator hands memory back to the kernel when the top of a heap
@@ -7,18 +7,17 @@
 //! 256 MiB and almost no faults (`perf stat -e page-faults`, same binary, one session;
 //! PyTorch's own step took about 25 faults). `M_TOP_PAD` makes every heap keep that much free
 //! memory at its top instead of trimming it.
-#![allow(dead_code)]
 
 /// Bytes of free memory each heap keeps (see the module documentation).
 pub const TOP_PAD: usize = 256 << 20;
 
 /// Sets glibc's `M_TOP_PAD` to [`TOP_PAD`]; `false` where that is not possible (another C
-/// library, or glibc refused).
+/// library, or glibc refused). Call it first thing in `main`, before threads allocate.
 pub fn keep_freed_memory() -> bool {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
-        // SAFETY: mallopt only changes a tunable of the allocator; it is called before the
-        // program's threads start allocating in earnest, and any value is valid for M_TOP_PAD.
+        // SAFETY: mallopt only changes a tunable of the allocator, under the allocator's own
+        // lock, so it may be called at any time from any thread; any value is valid for M_TOP_PAD.
         unsafe { libc::mallopt(libc::M_TOP_PAD, TOP_PAD as libc::c_int) == 1 }
     }
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
