@@ -97,9 +97,7 @@ fn kl_and_its_gradients_match_a_hand_computation() {
 fn reparameterisation_is_mu_plus_sigma_eps() {
     let tape = Tape::new(backend());
     // One image, latent 2: μ = (1, −2), log σ² = (0, ln 4) → σ = (1, 2).
-    let encoded = tape
-        .constant(&tensor(&[1.0, -2.0, 0.0, 4.0f32.ln()], [1, 4]))
-        .unwrap();
+    let encoded = tape.constant(&tensor(&[1.0, -2.0, 0.0, 4.0f32.ln()], [1, 4])).unwrap();
     let (mu, logvar) = split_latent(encoded, 2).unwrap();
     let z = reparameterise(&tape, mu, logvar, &tensor(&[0.5, -1.5], [1, 2])).unwrap();
     let z = z.to_vec().unwrap();
@@ -120,7 +118,11 @@ fn a_tiny_conv_autoencoder_and_vae_learn() {
     for variational in [false, true] {
         let mut t = tiny_trainer(variational, 3, 0);
         let names: Vec<String> = t.history.names.iter().map(|n| n.key.clone()).collect();
-        let want: &[&str] = if variational { &["reconstruction", "kl"] } else { &["loss"] };
+        let want: &[&str] = if variational {
+            &["reconstruction", "kl"]
+        } else {
+            &["loss"]
+        };
         assert_eq!(names, want);
         t.train(&loader(), &mut Silent).unwrap();
         let means = epoch_means(&t, 10);
@@ -175,13 +177,20 @@ fn a_stopped_and_resumed_vae_run_matches_an_uninterrupted_one() {
         every_epochs: 1,
     }));
     let stopped = first.train(&loader, &mut StopAfter { after: 13, taken: 0 });
-    assert!(matches!(stopped, Err(TrainError::Cancelled { step: 13, .. })), "{stopped:?}");
+    assert!(
+        matches!(stopped, Err(TrainError::Cancelled { step: 13, .. })),
+        "{stopped:?}"
+    );
 
     let mut rest = tiny_trainer(true, 2, 7);
     rest.restore_state(&state, 10).unwrap();
     rest.train(&loader, &mut Silent).unwrap();
     assert_eq!(rest.history, whole.history, "losses differ from the uninterrupted run");
-    assert_eq!(weights(&rest), weights(&whole), "weights differ from the uninterrupted run");
+    assert_eq!(
+        weights(&rest),
+        weights(&whole),
+        "weights differ from the uninterrupted run"
+    );
 
     // Another noise seed is another run: refused, nothing changed.
     let mut other = tiny_trainer(true, 2, 8);
@@ -226,7 +235,13 @@ fn bad_sizes_are_typed_errors() {
     let small = Tensor::from_vec(vec![0.0; 2 * 196], [2, 196]).unwrap();
     let e = vae.reconstruct(&backend(), &small).unwrap_err();
     assert!(
-        matches!(e, AutoencoderError::ImageSize { expected: 784, found: 196 }),
+        matches!(
+            e,
+            AutoencoderError::ImageSize {
+                expected: 784,
+                found: 196
+            }
+        ),
         "{e:?}"
     );
 
@@ -238,5 +253,15 @@ fn bad_sizes_are_typed_errors() {
     };
     let decoder = Network::new(config.decoder(Activation::Sigmoid).unwrap(), 0, Init::PyTorch).unwrap();
     let e = Autoencoder::new(tiny(true).encoder, decoder).unwrap_err();
-    assert!(matches!(e, AutoencoderError::Mismatch { latent: 8, decoder_in: 3, .. }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            AutoencoderError::Mismatch {
+                latent: 8,
+                decoder_in: 3,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
 }

@@ -40,7 +40,9 @@ impl Node for SampleVaeNode {
 
     fn execute(&self, i: SampleVaeInputs, ctx: &mut Context) -> Result<VaeSamples, NodeError> {
         if i.decoder.classes() > 0 {
-            return Err(NodeError::msg("SampleVae: the decoder is conditional; use GenerateImages"));
+            return Err(NodeError::msg(
+                "SampleVae: the decoder is conditional; use GenerateImages",
+            ));
         }
         let z = latent_batch(i.count, i.decoder.input_size(), i.seed)?;
         Ok(VaeSamples {
