@@ -45,3 +45,43 @@ fn one_epoch_writes_every_file_and_a_sensible_error() {
     assert_eq!(csv.lines().count(), 1 + 9000 / 128);
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn a_narrow_vae_run_of_the_example_graph_samples_the_prior_and_saves_a_loadable_decoder() {
+    use comfy::pipelines::{autoencoder_model_graph, AutoencoderModel};
+    let out = std::env::temp_dir().join(format!("comfy-vae-pipeline-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let settings = TrainSettings {
+        epochs: 1,
+        batch_size: 128,
+        out_dir: out.to_string_lossy().into_owned(),
+        ..TrainSettings::autoencoder_for(AutoencoderModel::Vae)
+    };
+    let mut graph = autoencoder_model_graph(&settings, AutoencoderModel::Vae).unwrap();
+    // Narrow conv networks keep the test quick.
+    let convs: Vec<_> = graph
+        .nodes()
+        .iter()
+        .filter(|n| n.class_type().starts_with("Conv"))
+        .map(|n| n.id().clone())
+        .collect();
+    assert_eq!(convs.len(), 2);
+    for id in &convs {
+        graph.set(id, "width", 4i64).unwrap();
+    }
+    let mut registry = Registry::new();
+    comfy_nodes::register_all(&mut registry);
+    let report = Executor::new(Arc::new(CpuBackend::new()))
+        .run(&registry, &graph, &mut ())
+        .unwrap();
+    assert_eq!(report.status(), RunStatus::Completed);
+    assert!(out.join("samples.png").is_file(), "samples.png was not written");
+    let csv = std::fs::read_to_string(out.join("losses.csv")).unwrap();
+    assert_eq!(csv.lines().next(), Some("step,epoch,reconstruction,kl"));
+    // The decoder file alone rebuilds the decoder: 16 latent values in, 28×28 pixels out.
+    let decoder = comfy_nodes::model_file::load_network(&out.join("checkpoint/decoder.safetensors"), None).unwrap();
+    assert_eq!((decoder.input_size(), decoder.output_size()), (16, 784));
+    let encoder = comfy_nodes::model_file::load_network(&out.join("checkpoint/encoder.safetensors"), None).unwrap();
+    assert_eq!(encoder.output_size(), 32, "a VAE encoder writes μ and log σ²");
+    let _ = std::fs::remove_dir_all(&out);
+}

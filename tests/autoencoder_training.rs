@@ -107,14 +107,15 @@ fn nan_loss_stops_training_with_the_step() {
 #[test]
 fn mismatched_networks_and_ranges_are_refused() {
     let encoder = net(vec![784, 32, 16], Activation::Identity, 0);
-    let decoder = net(vec![8, 32, 784], Activation::Sigmoid, 0);
+    // 12 is neither the encoder's 16 outputs nor half of them (a VAE's latent).
+    let decoder = net(vec![12, 32, 784], Activation::Sigmoid, 0);
     let e = Autoencoder::new(encoder, decoder).unwrap_err();
     assert!(
         matches!(
             e,
             AutoencoderError::Mismatch {
                 latent: 16,
-                decoder_in: 8,
+                decoder_in: 12,
                 ..
             }
         ),

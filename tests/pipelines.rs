@@ -1,6 +1,6 @@
 //! The shipped workflow files are the same graphs the examples build, and they validate against
 //! the built-in nodes.
-use comfy::pipelines::autoencoder_graph;
+use comfy::pipelines::{autoencoder_graph, autoencoder_model_graph, AutoencoderModel};
 use comfy::pipelines::{gan_graph, mnist_gan_graph, GanModel, GanOptions, TrainSettings};
 use comfy_core::{Graph, Registry};
 use std::path::Path;
@@ -56,6 +56,23 @@ fn shipped_workflows_match_the_example_graphs() {
         "autoencoder.json",
         &autoencoder_graph(&TrainSettings::autoencoder()).unwrap(),
     );
+    for (file, graph) in autoencoder_workflows() {
+        assert_matches_shipped(file, &graph);
+    }
+}
+
+/// The conv autoencoder and the VAE, with the workflow files that ship them.
+fn autoencoder_workflows() -> Vec<(&'static str, Graph)> {
+    [
+        ("autoencoder_conv.json", AutoencoderModel::Conv),
+        ("vae.json", AutoencoderModel::Vae),
+    ]
+    .into_iter()
+    .map(|(file, model)| {
+        let graph = autoencoder_model_graph(&TrainSettings::autoencoder_for(model), model).unwrap();
+        (file, graph)
+    })
+    .collect()
 }
 
 #[test]
@@ -68,4 +85,7 @@ fn builtin_registry_validates_the_pipelines() {
         .unwrap()
         .validate(&registry)
         .unwrap();
+    for (file, graph) in autoencoder_workflows() {
+        graph.validate(&registry).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
 }

@@ -4,7 +4,7 @@
 mod autoencoder;
 mod gan;
 
-pub use autoencoder::{autoencoder_graph, DEFAULT_AE_EPOCHS};
+pub use autoencoder::{autoencoder_graph, autoencoder_model_graph, AutoencoderModel, DEFAULT_AE_EPOCHS};
 pub use gan::{gan_graph, mnist_gan_graph, GanModel, GanOptions};
 
 use std::path::Path;

@@ -24,6 +24,10 @@ pub struct AutoencoderConfig {
     pub beta2: f32,
     /// The reconstruction loss.
     pub loss: ReconstructionLoss,
+    /// A VAE's β: the weight of the KL term against the reconstruction (1 for the plain VAE).
+    pub kl_weight: f32,
+    /// Seed of a VAE's noise ε (`z = μ + σ·ε`); part of the training state.
+    pub seed: u64,
 }
 
 impl Default for AutoencoderConfig {
@@ -34,6 +38,8 @@ impl Default for AutoencoderConfig {
             beta1: 0.9,
             beta2: 0.999,
             loss: ReconstructionLoss::Bce,
+            kl_weight: 1.0,
+            seed: 0,
         }
     }
 }

@@ -7,7 +7,7 @@ use comfy_core::Activation;
 pub enum AutoencoderError {
     /// The encoder and decoder do not fit together.
     #[error(
-        "encoder {encoder_in} → {latent} and decoder {decoder_in} → {decoder_out} do not fit: the decoder must read the encoder's {latent} outputs and rebuild its {encoder_in} inputs"
+        "encoder {encoder_in} → {latent} and decoder {decoder_in} → {decoder_out} do not fit: the decoder must read the encoder's {latent} outputs (or half of them, for a VAE encoder writing μ and log σ²) and rebuild its {encoder_in} inputs"
     )]
     Mismatch {
         /// Values the encoder reads (pixels per image).
@@ -18,6 +18,12 @@ pub enum AutoencoderError {
         decoder_in: usize,
         /// Values the decoder writes.
         decoder_out: usize,
+    },
+    /// A size that must not be zero is.
+    #[error("an autoencoder's sizes must not be zero: {what}")]
+    ZeroSize {
+        /// The sizes given.
+        what: String,
     },
     /// Images of another size than the autoencoder reads.
     #[error("images have {found} values each, the autoencoder reads {expected}")]

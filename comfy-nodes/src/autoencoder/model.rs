@@ -33,7 +33,9 @@ pub fn output_fits(activation: Activation, scale: PixelScale) -> bool {
     }
 }
 
-/// An encoder and a decoder that fit together.
+/// An encoder and a decoder that fit together. An encoder that writes twice as many values as
+/// the decoder reads is a VAE's: the first half of its outputs is μ, the second log σ², and the
+/// decoder reads `z = μ + σ·ε`.
 #[derive(Clone, Debug)]
 pub struct Autoencoder {
     /// Image → latent vector.
@@ -47,7 +49,8 @@ impl Autoencoder {
     /// the encoder reads.
     pub fn new(encoder: Network, decoder: Network) -> Result<Self, AutoencoderError> {
         let (e, d) = (&encoder, &decoder);
-        if e.output_size() != d.input_size() || d.output_size() != e.input_size() {
+        let latent_fits = e.output_size() == d.input_size() || e.output_size() == 2 * d.input_size();
+        if !latent_fits || d.output_size() != e.input_size() {
             return Err(AutoencoderError::Mismatch {
                 encoder_in: e.input_size(),
                 latent: e.output_size(),
@@ -63,9 +66,14 @@ impl Autoencoder {
         self.encoder.input_size()
     }
 
-    /// Width of the latent vector.
+    /// Width of the latent vector (what the decoder reads).
     pub fn latent_dim(&self) -> usize {
-        self.encoder.output_size()
+        self.decoder.input_size()
+    }
+
+    /// Whether this is a VAE: the encoder writes μ and log σ², twice the latent width.
+    pub fn is_variational(&self) -> bool {
+        self.encoder.output_size() == 2 * self.decoder.input_size()
     }
 
     /// Checks that images of `found` values each fit the encoder.
@@ -79,18 +87,26 @@ impl Autoencoder {
         })
     }
 
-    /// Latent vectors `[n, latent]` of images `[n, pixels]`, read back to the host.
+    /// Latent vectors `[n, latent]` of images `[n, pixels]` (a VAE's μ), read back to the host.
     pub fn encode(&self, backend: &Arc<dyn Backend>, images: &Tensor) -> Result<Tensor, AutoencoderError> {
-        self.check_image_size(images.shape().rows_cols().1)?;
-        host(backend, &self.encoder.infer(backend, images, None)?)
+        host(backend, &self.latent(backend, images)?)
     }
 
     /// Reconstructions `[n, pixels]` of images `[n, pixels]`, in the decoder's output range,
-    /// read back to the host.
+    /// read back to the host; a VAE decodes the mean μ of each image's latent distribution.
     pub fn reconstruct(&self, backend: &Arc<dyn Backend>, images: &Tensor) -> Result<Tensor, AutoencoderError> {
-        self.check_image_size(images.shape().rows_cols().1)?;
-        let latent = self.encoder.infer(backend, images, None)?;
+        let latent = self.latent(backend, images)?;
         host(backend, &self.decoder.infer(backend, &latent, None)?)
+    }
+
+    /// The latent vectors on the backend: the encoder's output, or its μ half for a VAE.
+    fn latent(&self, backend: &Arc<dyn Backend>, images: &Tensor) -> Result<Tensor, AutoencoderError> {
+        self.check_image_size(images.shape().rows_cols().1)?;
+        let out = self.encoder.infer(backend, images, None)?;
+        if !self.is_variational() {
+            return Ok(out);
+        }
+        Ok(backend.slice_cols(&out, 0, self.latent_dim())?)
     }
 
     /// The same networks with their parameters read back to host memory (for checkpoints).

@@ -1,14 +1,17 @@
 //! `AutoencoderStep`: one Adam update of the encoder and the decoder per batch, minimising how
-//! far each reconstruction is from its image (MSE, or BCE on logits for pixels in `[0, 1]`),
-//! and what its training state holds.
+//! far each reconstruction is from its image (MSE, or BCE on logits for pixels in `[0, 1]`) —
+//! plus, for a VAE, β times the KL divergence of its latent distribution from the prior — and
+//! what its training state holds.
 use super::config::{AutoencoderConfig, ReconstructionLoss};
 use super::error::AutoencoderError;
 use super::model::{output_fits, Autoencoder};
+use super::vae::{kl_divergence, reparameterise, split_latent};
 use crate::checkpoint::CheckpointError;
 use crate::dataset::{Batch, DataLoader, PixelScale};
 use crate::train::{LossName, StateReader, StateWriter, StepCtx, TrainError, TrainLoop, TrainStep};
 use comfy_core::nn::{Mode, Sequential};
-use comfy_core::{Activation, Adam, Backend, Optimizer, PortChoice, Tape, Tensor};
+use comfy_core::random::{rng_from_seed, rng_from_state, rng_state, standard_normal, ComfyRng};
+use comfy_core::{Activation, Adam, Backend, Optimizer, PortChoice, Tape, Tensor, Var};
 use std::sync::Arc;
 
 /// The `format` metadata value of an autoencoder training state.
@@ -33,7 +36,7 @@ impl From<AutoencoderError> for TrainError {
     }
 }
 
-/// An autoencoder and an optimizer per network.
+/// An autoencoder, an optimizer per network and a VAE's noise generator.
 #[derive(Clone)]
 pub struct AutoencoderStep {
     /// The networks being trained (their parameters live on the backend).
@@ -44,6 +47,8 @@ pub struct AutoencoderStep {
     pub opt_decoder: Adam,
     /// The decoder as trained: with BCE its sigmoid is left out, so it outputs logits.
     trained_decoder: Sequential,
+    /// Draws a VAE's ε, seeded with the config's seed (unused by a plain autoencoder).
+    noise_rng: ComfyRng,
     backend: Arc<dyn Backend>,
     config: AutoencoderConfig,
 }
@@ -67,6 +72,7 @@ impl AutoencoderStep {
             opt_encoder: adam(),
             opt_decoder: adam(),
             trained_decoder,
+            noise_rng: rng_from_seed(config.seed),
             backend,
             config,
         })
@@ -95,21 +101,41 @@ impl AutoencoderStep {
         self.model.to_host(self.backend.as_ref())
     }
 
-    /// One Adam update of both networks on images `[b, pixels]`; returns the loss before it.
-    fn update(&mut self, images: &Tensor, ctx: &StepCtx<'_>) -> Result<f32, TrainError> {
+    /// One Adam update of both networks on images `[b, pixels]`; returns the losses before it
+    /// (the reconstruction loss, and for a VAE the KL term).
+    fn update(&mut self, images: &Tensor, ctx: &StepCtx<'_>) -> Result<Vec<f32>, TrainError> {
         let tape = Tape::new(self.backend.clone());
         let x = tape.constant(images)?;
         let e = self.model.encoder.params.bind(&tape, true)?;
         let d = self.model.decoder.params.bind(&tape, true)?;
-        let latent = self.model.encoder.forward(&e, &tape, x, None, Mode::Train)?.output;
+        let encoded = self.model.encoder.forward(&e, &tape, x, None, Mode::Train)?.output;
+        let (latent, kl) = if self.model.is_variational() {
+            let (z, kl) = self.sample_latent(&tape, encoded)?;
+            (z, Some(kl))
+        } else {
+            (encoded, None)
+        };
         let out = self.trained_decoder.forward(&d, latent, None, Mode::Train)?.output;
         let out = out.reshape(x.shape())?;
-        let loss = match self.config.loss {
+        let per_pixel = match self.config.loss {
             ReconstructionLoss::Mse => out.mse(x)?,
             ReconstructionLoss::Bce => out.bce_with_logits(x)?,
         };
-        let value = loss.item()?;
-        ctx.check_finite("reconstruction", value)?;
+        let (loss, values) = match kl {
+            None => {
+                let value = per_pixel.item()?;
+                ctx.check_finite("reconstruction", value)?;
+                (per_pixel, vec![value])
+            }
+            Some(kl) => {
+                // A VAE's reconstruction term is summed over each image's pixels.
+                let rec = per_pixel.mul_scalar(self.model.image_size() as f32)?;
+                let (r, k) = (rec.item()?, kl.item()?);
+                ctx.check_finite("reconstruction", r)?;
+                ctx.check_finite("kl", k)?;
+                (rec.add(kl.mul_scalar(self.config.kl_weight)?)?, vec![r, k])
+            }
+        };
         let mut grads = tape.backward(loss)?;
         let (e_grads, d_grads) = (e.grads(&mut grads), d.grads(&mut grads));
         drop(grads);
@@ -117,7 +143,18 @@ impl AutoencoderStep {
         let be = self.backend.as_ref();
         self.opt_encoder.step(be, &mut self.model.encoder.params, &e_grads)?;
         self.opt_decoder.step(be, &mut self.model.decoder.params, &d_grads)?;
-        Ok(value)
+        Ok(values)
+    }
+
+    /// A VAE's `z = μ + σ·ε` for the encoder's output, with ε drawn from the noise generator,
+    /// and the batch's KL term.
+    fn sample_latent<'t>(&mut self, tape: &'t Tape, encoded: Var<'t>) -> Result<(Var<'t>, Var<'t>), TrainError> {
+        let latent = self.model.latent_dim();
+        let b = encoded.shape().rows_cols().0;
+        let (mu, logvar) = split_latent(encoded, latent)?;
+        let eps = Tensor::from_vec(standard_normal(&mut self.noise_rng, b * latent), [b, latent])?;
+        let z = reparameterise(tape, mu, logvar, &eps)?;
+        Ok((z, kl_divergence(mu, logvar)?))
     }
 }
 
@@ -135,10 +172,20 @@ impl TrainStep for AutoencoderStep {
     }
 
     fn loss_names(&self) -> Vec<LossName> {
-        vec![LossName::new("loss", self.config.loss.name().to_uppercase())]
+        let loss = self.config.loss.name().to_uppercase();
+        if !self.model.is_variational() {
+            return vec![LossName::new("loss", loss)];
+        }
+        vec![
+            LossName::new("reconstruction", format!("reconstruction ({loss} per image)")),
+            LossName::new("kl", "KL divergence"),
+        ]
     }
 
     fn loss_title(&self) -> String {
+        if self.model.is_variational() {
+            return "VAE losses".to_string();
+        }
         "Autoencoder reconstruction loss".to_string()
     }
 
@@ -148,11 +195,16 @@ impl TrainStep for AutoencoderStep {
     }
 
     fn step(&mut self, batch: &Batch, ctx: &StepCtx<'_>) -> Result<Vec<f32>, TrainError> {
-        Ok(vec![self.update(&batch.images, ctx)?])
+        self.update(&batch.images, ctx)
     }
 
     fn save_state(&self, out: &mut StateWriter<'_>) -> Result<(), CheckpointError> {
         out.meta("loss", self.config.loss.name());
+        if self.model.is_variational() {
+            out.meta("seed", self.config.seed);
+            out.meta("kl_weight", self.config.kl_weight);
+            out.meta("noise_rng", rng_state(&self.noise_rng));
+        }
         out.network(NETWORKS[0], &self.model.encoder.params, &self.opt_encoder)?;
         out.network(NETWORKS[1], &self.model.decoder.params, &self.opt_decoder)
     }
@@ -165,11 +217,41 @@ impl TrainStep for AutoencoderStep {
                 self.config.loss.name()
             )));
         }
+        let noise_rng = if self.model.is_variational() {
+            Some(self.restored_noise(state)?)
+        } else {
+            None
+        };
         let encoder = state.network(NETWORKS[0], &self.model.encoder.params)?;
         let decoder = state.network(NETWORKS[1], &self.model.decoder.params)?;
         let mut next = self.clone();
         encoder.install(&mut next.model.encoder.params, &mut next.opt_encoder);
         decoder.install(&mut next.model.decoder.params, &mut next.opt_decoder);
+        if let Some(rng) = noise_rng {
+            next.noise_rng = rng;
+        }
         Ok(next)
+    }
+}
+
+impl AutoencoderStep {
+    /// A VAE state's noise generator, after checking its seed and β against this run's.
+    fn restored_noise(&self, state: &StateReader<'_>) -> Result<ComfyRng, CheckpointError> {
+        let seed = state.number("seed")?;
+        if seed != self.config.seed {
+            return Err(state.incompatible(format!(
+                "it was written with noise seed {seed} and this run uses {}",
+                self.config.seed
+            )));
+        }
+        let kl_weight = state.meta("kl_weight")?;
+        if kl_weight != self.config.kl_weight.to_string() {
+            return Err(state.incompatible(format!(
+                "it was written with KL weight {kl_weight} and this run uses {}",
+                self.config.kl_weight
+            )));
+        }
+        rng_from_state(state.meta("noise_rng")?)
+            .ok_or_else(|| state.incompatible("`noise_rng` is not a generator position"))
     }
 }

@@ -38,6 +38,12 @@ pub struct AutoencoderTrainerInputs {
     /// The reconstruction loss: bce (sigmoid decoder, pixels 0..1) or mse.
     #[port(default = "bce")]
     pub loss: ReconstructionLoss,
+    /// A VAE's β: the weight of the KL term (a VAE is an encoder writing μ and log σ²).
+    #[port(default = 1.0, min = 0.0, max = 1000.0)]
+    pub kl_weight: f32,
+    /// Seed of a VAE's noise ε.
+    #[port(default = 0)]
+    pub noise_seed: u64,
     /// Images in the per-epoch preview.
     #[port(default = 16, min = 1, max = 256)]
     pub preview_count: usize,
@@ -55,11 +61,12 @@ pub struct AutoencoderTrainerOutputs {
     pub encoder: Network,
     /// The trained decoder.
     pub decoder: Network,
-    /// The reconstruction loss of every step.
+    /// The losses of every step: the reconstruction loss, and a VAE's KL term.
     pub history: LossHistory,
 }
 
-/// The autoencoder trainer: Adam on both networks, MSE or BCE reconstruction loss.
+/// The autoencoder trainer: Adam on both networks, MSE or BCE reconstruction loss, plus β·KL
+/// for a VAE.
 #[derive(Default)]
 pub struct AutoencoderTrainerNode;
 
@@ -69,7 +76,7 @@ impl Node for AutoencoderTrainerNode {
 
     fn info(&self) -> NodeInfo {
         NodeInfo::new("AutoencoderTrainer", "autoencoder")
-            .description("Trains an encoder and a decoder to rebuild the loader's images (one Adam update of both per batch). BCE (on logits) needs a sigmoid decoder and pixels in 0..1; MSE works with any output that fits the data. Reports progress every step and previews reconstructions of the dataset's first images every epoch; stops on a NaN loss; saves and resumes training states like the GanTrainer.")
+            .description("Trains an encoder and a decoder to rebuild the loader's images (one Adam update of both per batch). BCE (on logits) needs a sigmoid decoder and pixels in 0..1; MSE works with any output that fits the data. Reports progress every step and previews reconstructions of the dataset's first images every epoch; stops on a NaN loss; saves and resumes training states like the GanTrainer. An encoder writing twice the decoder's latent width (μ, then log σ²) trains a VAE: z = μ + σ·ε with ε drawn with noise_seed, loss = reconstruction summed per image + kl_weight × KL(N(μ, σ²) ‖ N(0, 1)), both reported.")
     }
 
     fn execute(&self, i: AutoencoderTrainerInputs, ctx: &mut Context) -> Result<AutoencoderTrainerOutputs, NodeError> {
@@ -79,6 +86,8 @@ impl Node for AutoencoderTrainerNode {
             beta1: i.beta1,
             beta2: i.beta2,
             loss: i.loss,
+            kl_weight: i.kl_weight,
+            seed: i.noise_seed,
         };
         let model = autoencoder(&i.encoder, &i.decoder)?;
         let dataset = i.loader.dataset();

@@ -3,6 +3,7 @@ mod autoencoder_nodes;
 mod autoencoder_trainer_node;
 mod checkpoint_nodes;
 mod class_grid;
+mod conv_autoencoder_nodes;
 mod conv_model_nodes;
 mod dataset_images;
 mod dataset_nodes;
@@ -15,6 +16,7 @@ mod real_vs_fake;
 mod reconstruction_nodes;
 mod report_nodes;
 mod training;
+mod vae_nodes;
 mod values;
 mod viewer_nodes;
 
@@ -22,6 +24,7 @@ pub use autoencoder_nodes::{DecoderNode, EncoderNode, ReconstructImagesNode, Rec
 pub use autoencoder_trainer_node::AutoencoderTrainerNode;
 pub use checkpoint_nodes::{LoadModelNode, SaveModelNode, SaveTensorNode};
 pub use class_grid::SaveClassGridNode;
+pub use conv_autoencoder_nodes::{ConvDecoderNode, ConvEncoderNode};
 pub use conv_model_nodes::{ConvDiscriminatorNode, ConvGeneratorNode};
 pub use dataset_images::DatasetImagesNode;
 pub use dataset_nodes::{DataLoaderNode, MnistDatasetNode};
@@ -32,6 +35,7 @@ pub use model_nodes::{DiscriminatorNode, GeneratorNode};
 pub use real_vs_fake::RealVsFakeNode;
 pub use reconstruction_nodes::SaveReconstructionsNode;
 pub use report_nodes::HtmlReportNode;
+pub use vae_nodes::SampleVaeNode;
 pub use viewer_nodes::{write_loss_csv, SaveImageGridNode, SaveLossCsvNode, SaveLossCurveNode};
 
 /// Registers every built-in node.
@@ -61,7 +65,10 @@ pub fn register_all(registry: &mut comfy_core::Registry) {
         .register::<DatasetImagesNode>()
         .register::<EncoderNode>()
         .register::<DecoderNode>()
+        .register::<ConvEncoderNode>()
+        .register::<ConvDecoderNode>()
         .register::<AutoencoderTrainerNode>()
+        .register::<SampleVaeNode>()
         .register::<ReconstructImagesNode>()
         .register::<ReconstructionErrorNode>()
         .register::<SaveReconstructionsNode>();

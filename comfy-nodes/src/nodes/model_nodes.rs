@@ -51,7 +51,7 @@ impl ActivationInputs {
     }
 }
 
-fn output_activation(a: OutputActivation) -> Activation {
+pub(super) fn output_activation(a: OutputActivation) -> Activation {
     match a {
         OutputActivation::Identity => Activation::Identity,
         OutputActivation::Tanh => Activation::Tanh,
