@@ -30,7 +30,11 @@ impl Folders {
 pub fn confine(base: &Path, raw: &str, folder: &'static str) -> Result<PathBuf, PathProblem> {
     let path = Path::new(raw);
     let absolute = path.is_absolute() || raw.starts_with('/') || raw.starts_with('\\');
-    if absolute || path.components().any(|c| matches!(c, Component::Prefix(_) | Component::RootDir)) {
+    if absolute
+        || path
+            .components()
+            .any(|c| matches!(c, Component::Prefix(_) | Component::RootDir))
+    {
         return Err(PathProblem::Absolute(raw.to_string(), folder));
     }
     if path.components().any(|c| c == Component::ParentDir) || raw.contains('\\') {

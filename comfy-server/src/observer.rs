@@ -12,7 +12,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Milliseconds since the epoch, as ComfyUI stamps its messages.
 pub fn timestamp() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// What one prompt's run has told its client so far.
@@ -38,7 +40,13 @@ pub struct PromptObserver {
 
 impl PromptObserver {
     /// An observer for `prompt_id`, sending to `client_id`.
-    pub fn new(hub: Arc<Hub>, folders: Folders, prompt_id: &str, client_id: Option<String>, graph: &comfy_core::Graph) -> Self {
+    pub fn new(
+        hub: Arc<Hub>,
+        folders: Folders,
+        prompt_id: &str,
+        client_id: Option<String>,
+        graph: &comfy_core::Graph,
+    ) -> Self {
         let class_types = graph
             .nodes()
             .iter()
@@ -127,7 +135,10 @@ impl PromptObserver {
         };
         let relative = real.strip_prefix(base).ok()?;
         let filename = relative.file_name()?.to_string_lossy().to_string();
-        let subfolder = relative.parent().map(|p| p.to_string_lossy().to_string()).unwrap_or_default();
+        let subfolder = relative
+            .parent()
+            .map(|p| p.to_string_lossy().to_string())
+            .unwrap_or_default();
         Some(json!({ "filename": filename, "subfolder": subfolder, "type": kind }))
     }
 }
@@ -148,7 +159,10 @@ impl Observer for PromptObserver {
                 self.node_state(node.as_str(), *step, *total, "running");
             }
             Event::Preview { node, image } => {
-                let (Some(client), Some(id)) = (self.client_id.as_ref().and_then(|c| self.hub.client(c)), &self.client_id) else {
+                let (Some(client), Some(id)) = (
+                    self.client_id.as_ref().and_then(|c| self.hub.client(c)),
+                    &self.client_id,
+                ) else {
                     return;
                 };
                 if let Some(frame) = preview_frame(image, node.as_str(), &self.prompt_id, client.metadata()) {

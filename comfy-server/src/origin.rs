@@ -27,8 +27,15 @@ fn origin_host(origin: &str) -> Option<&str> {
 /// when an origin is allowed.
 pub async fn check_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let headers = request.headers();
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default().to_string();
-    let origin = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok()).map(str::to_string);
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
     let Some(origin) = origin else {
         return next.run(request).await;
     };
@@ -39,8 +46,12 @@ pub async fn check_origin(State(state): State<AppState>, request: Request, next:
     }
     let same = origin_host(&origin).is_some_and(|o| o.eq_ignore_ascii_case(&host));
     if is_loopback_host(&host) && !same {
-        let msg = format!("cross-origin request from {origin} refused; start the server with --enable-cors-header to allow it");
-        return ApiError::bad_request("forbidden_origin", msg, "").with_status(StatusCode::FORBIDDEN).into_response();
+        let msg = format!(
+            "cross-origin request from {origin} refused; start the server with --enable-cors-header to allow it"
+        );
+        return ApiError::bad_request("forbidden_origin", msg, "")
+            .with_status(StatusCode::FORBIDDEN)
+            .into_response();
     }
     next.run(request).await
 }
@@ -56,9 +67,18 @@ async fn with_cors(request: Request, next: Next, allowed: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(allowed) {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
     }
-    h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("POST, GET, DELETE, PUT, OPTIONS, PATCH"));
-    h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("Content-Type, Authorization"));
-    h.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("POST, GET, DELETE, PUT, OPTIONS, PATCH"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("Content-Type, Authorization"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        HeaderValue::from_static("true"),
+    );
     response
 }
 

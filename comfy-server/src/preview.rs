@@ -22,7 +22,9 @@ pub fn png_bytes(image: &Image) -> Option<Vec<u8>> {
     };
     let mut out = Vec::new();
     let encoder = image::codecs::png::PngEncoder::new(&mut out);
-    encoder.write_image(image.pixels(), image.width(), image.height(), color).ok()?;
+    encoder
+        .write_image(image.pixels(), image.width(), image.height(), color)
+        .ok()?;
     Some(out)
 }
 

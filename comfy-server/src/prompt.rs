@@ -21,18 +21,32 @@ pub struct Posted {
 /// Reads and validates a POST /prompt body (already known to be JSON).
 pub fn parse_prompt(body: &Json, registry: &Registry, new_id: impl FnOnce() -> String) -> Result<Posted, ApiError> {
     let Some(fields) = body.as_object() else {
-        return Err(ApiError::bad_request("invalid_prompt", "The request body must be a JSON object", ""));
+        return Err(ApiError::bad_request(
+            "invalid_prompt",
+            "The request body must be a JSON object",
+            "",
+        ));
     };
     let Some(prompt) = fields.get("prompt") else {
-        return Err(ApiError::bad_request("no_prompt", "No prompt provided", "No prompt provided"));
+        return Err(ApiError::bad_request(
+            "no_prompt",
+            "No prompt provided",
+            "No prompt provided",
+        ));
     };
     let Some(nodes) = prompt.as_object() else {
-        return Err(ApiError::bad_request("invalid_prompt", "The prompt must be a JSON object of nodes", ""));
+        return Err(ApiError::bad_request(
+            "invalid_prompt",
+            "The prompt must be a JSON object of nodes",
+            "",
+        ));
     };
     check_class_types(nodes, registry)?;
     let graph = Graph::from_json(&prompt.to_string())
         .map_err(|e| ApiError::bad_request("invalid_prompt", format!("Cannot read the prompt: {e}"), ""))?;
-    graph.validate(registry).map_err(|e| validation_error(&graph, registry, &e))?;
+    graph
+        .validate(registry)
+        .map_err(|e| validation_error(&graph, registry, &e))?;
     let outputs = output_nodes(&graph, registry);
     let text = |key: &str| fields.get(key).and_then(Json::as_str).map(str::to_string);
     let job = Job {
@@ -114,7 +128,11 @@ fn validation_error(graph: &Graph, registry: &Registry, errors: &ValidationError
         .collect();
     ApiError {
         node_errors: Json::Object(node_errors),
-        ..ApiError::bad_request("prompt_outputs_failed_validation", "Prompt outputs failed validation", "")
+        ..ApiError::bad_request(
+            "prompt_outputs_failed_validation",
+            "Prompt outputs failed validation",
+            "",
+        )
     }
 }
 
@@ -145,10 +163,19 @@ fn node_error(graph: &Graph, registry: &Registry, error: &ValidationError) -> Js
 
 fn value_problem(problem: &ValueProblem) -> (&'static str, String) {
     match problem {
-        ValueProblem::BelowMin { value, min } => ("value_smaller_than_min", format!("Value {value} smaller than min of {min}")),
-        ValueProblem::AboveMax { value, max } => ("value_bigger_than_max", format!("Value {value} bigger than max of {max}")),
+        ValueProblem::BelowMin { value, min } => (
+            "value_smaller_than_min",
+            format!("Value {value} smaller than min of {min}"),
+        ),
+        ValueProblem::AboveMax { value, max } => (
+            "value_bigger_than_max",
+            format!("Value {value} bigger than max of {max}"),
+        ),
         ValueProblem::NotAChoice { .. } => ("value_not_in_list", format!("Value not in list: {problem}")),
-        other => ("invalid_input_type", format!("Failed to convert an input value: {other}")),
+        other => (
+            "invalid_input_type",
+            format!("Failed to convert an input value: {other}"),
+        ),
     }
 }
 

@@ -51,15 +51,21 @@ impl Server {
     /// Creates the folders, binds the address and starts serving.
     pub fn start(self) -> Result<RunningServer, ServerError> {
         let c = &self.config;
-        let folders = Folders::create(&c.input_dir, &c.output_dir, &c.user_dir).map_err(|error| ServerError::Folder {
-            path: c.output_dir.clone(),
-            error,
-        })?;
+        let folders =
+            Folders::create(&c.input_dir, &c.output_dir, &c.user_dir).map_err(|error| ServerError::Folder {
+                path: c.output_dir.clone(),
+                error,
+            })?;
         let addr = SocketAddr::new(c.listen, c.port);
         let listener = TcpListener::bind(addr).map_err(|error| ServerError::Bind { addr, error })?;
         listener.set_nonblocking(true).map_err(ServerError::Runtime)?;
         let addr = listener.local_addr().map_err(ServerError::Runtime)?;
-        let state = AppState::new(Arc::clone(&self.registry), folders.clone(), self.config, &self.backend.name());
+        let state = AppState::new(
+            Arc::clone(&self.registry),
+            folders.clone(),
+            self.config,
+            &self.backend.name(),
+        );
         let executor = Executor::new(self.backend)
             .with_seed(self.seed)
             .with_files(Arc::new(ConfinedPaths::new(folders.clone())));

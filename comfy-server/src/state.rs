@@ -51,7 +51,11 @@ impl AppState {
             let mut h = std::collections::hash_map::RandomState::new().build_hasher();
             h.write_u64(n);
             h.write_u64(salt);
-            h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+            h.write_u128(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos()),
+            );
             h.finish()
         };
         let (a, b) = (word(1), word(2));

@@ -1,9 +1,9 @@
 //! The worker thread: takes prompts from the queue one at a time and runs them on one
 //! long-lived [`Executor`], so its cache lives across prompts.
+use crate::files::Folders;
 use crate::hub::{message, Frame, Hub};
 use crate::observer::{timestamp, PromptObserver};
 use crate::queue::{Job, Queue};
-use crate::files::Folders;
 use comfy_core::{Executor, Registry, RunError, RunOptions, RunStatus};
 use serde_json::{json, Value as Json};
 use std::sync::Arc;
@@ -52,13 +52,20 @@ impl Worker {
     }
 
     fn broadcast_status(&self) {
-        self.hub.broadcast(Frame::Text(status_message(self.queue.remaining(), None)));
+        self.hub
+            .broadcast(Frame::Text(status_message(self.queue.remaining(), None)));
     }
 
     /// Runs `job` and returns its history entry.
     fn run_one(&self, executor: &mut Executor, job: &Job, options: &RunOptions) -> Json {
         let hub = Arc::clone(&self.hub);
-        let mut obs = PromptObserver::new(hub, self.folders.clone(), &job.prompt_id, job.client_id.clone(), &job.graph);
+        let mut obs = PromptObserver::new(
+            hub,
+            self.folders.clone(),
+            &job.prompt_id,
+            job.client_id.clone(),
+            &job.graph,
+        );
         let start = json!({ "prompt_id": job.prompt_id, "timestamp": timestamp() });
         obs.send_recorded("execution_start", start);
         let result = executor.run_with(&self.registry, &job.graph, options, &mut obs);

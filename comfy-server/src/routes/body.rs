@@ -11,13 +11,20 @@ pub fn json_body(headers: &HeaderMap, body: &[u8]) -> Result<Json, ApiError> {
     if let Some(kind) = headers.get(header::CONTENT_TYPE) {
         let kind = kind.to_str().unwrap_or_default().to_ascii_lowercase();
         let essence = kind.split(';').next().unwrap_or_default().trim().to_string();
-        if !matches!(essence.as_str(), "application/json" | "application/x-www-form-urlencoded" | "") {
+        if !matches!(
+            essence.as_str(),
+            "application/json" | "application/x-www-form-urlencoded" | ""
+        ) {
             let msg = format!("Content-Type {essence:?} is not accepted; send application/json");
             return Err(ApiError::bad_request("invalid_content_type", msg, "").with_status(StatusCode::BAD_REQUEST));
         }
     }
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request("invalid_json", "The request body is empty; send a JSON object", ""));
+        return Err(ApiError::bad_request(
+            "invalid_json",
+            "The request body is empty; send a JSON object",
+            "",
+        ));
     }
     serde_json::from_slice(body).map_err(|e| ApiError::bad_request("invalid_json", format!("Malformed JSON: {e}"), ""))
 }

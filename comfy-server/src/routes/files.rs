@@ -34,7 +34,10 @@ fn folder(state: &AppState, kind: &str) -> Result<(PathBuf, &'static str), ApiEr
     match kind {
         "output" | "temp" => Ok((state.folders.output.clone(), "output")),
         "input" => Ok((state.folders.input.clone(), "input")),
-        other => Err(refused(StatusCode::BAD_REQUEST, format!("unknown type {other:?}: output, input or temp"))),
+        other => Err(refused(
+            StatusCode::BAD_REQUEST,
+            format!("unknown type {other:?}: output, input or temp"),
+        )),
     }
 }
 
@@ -43,7 +46,10 @@ fn folder(state: &AppState, kind: &str) -> Result<(PathBuf, &'static str), ApiEr
 fn file_in(state: &AppState, kind: &str, subfolder: &str, filename: &str) -> Result<PathBuf, ApiError> {
     let (base, name) = folder(state, kind)?;
     if filename.is_empty() || filename.contains('/') || filename.contains('\\') || filename.contains("..") {
-        return Err(refused(StatusCode::BAD_REQUEST, format!("invalid filename {filename:?}")));
+        return Err(refused(
+            StatusCode::BAD_REQUEST,
+            format!("invalid filename {filename:?}"),
+        ));
     }
     if !subfolder.is_empty() {
         confine(&base, subfolder, name).map_err(|e| refused(StatusCode::FORBIDDEN, e.to_string()))?;
@@ -65,7 +71,12 @@ pub async fn get_view(State(state): State<AppState>, Query(q): Query<ViewQuery>)
         Ok(bytes) => bytes,
         Err(_) => return Err(refused(StatusCode::NOT_FOUND, format!("no file {filename:?}"))),
     };
-    let mime = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    let mime = match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("png") => "image/png",
         Some("jpg" | "jpeg") => "image/jpeg",
         Some("webp") => "image/webp",
@@ -73,7 +84,10 @@ pub async fn get_view(State(state): State<AppState>, Query(q): Query<ViewQuery>)
         _ => "application/octet-stream",
     };
     let disposition = format!("filename=\"{}\"", filename.replace('"', ""));
-    let headers = [(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)];
+    let headers = [
+        (header::CONTENT_TYPE, mime.to_string()),
+        (header::CONTENT_DISPOSITION, disposition),
+    ];
     Ok((headers, Body::from(bytes)).into_response())
 }
 
@@ -81,10 +95,17 @@ pub async fn get_view(State(state): State<AppState>, Query(q): Query<ViewQuery>)
 /// or JPEG that decodes, inside the input folder.
 pub async fn post_upload(State(state): State<AppState>, mut form: Multipart) -> Result<Json<Value>, ApiError> {
     let (mut image, mut subfolder, mut kind, mut overwrite) = (None, String::new(), "input".to_string(), false);
-    while let Some(field) = form.next_field().await.map_err(|e| refused(StatusCode::BAD_REQUEST, e.to_string()))? {
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| refused(StatusCode::BAD_REQUEST, e.to_string()))?
+    {
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field.file_name().map(str::to_string);
-        let data = field.bytes().await.map_err(|e| refused(StatusCode::BAD_REQUEST, e.to_string()))?;
+        let data = field
+            .bytes()
+            .await
+            .map_err(|e| refused(StatusCode::BAD_REQUEST, e.to_string()))?;
         match name.as_str() {
             "image" => image = Some((file_name.unwrap_or_default(), data)),
             "subfolder" => subfolder = String::from_utf8_lossy(&data).to_string(),
@@ -102,15 +123,25 @@ pub async fn post_upload(State(state): State<AppState>, mut form: Multipart) -> 
     let mut n = 1;
     while !overwrite && path.exists() {
         let p = std::path::Path::new(&filename);
-        let stem = p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-        let ext = p.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+        let stem = p
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let ext = p
+            .extension()
+            .map(|e| format!(".{}", e.to_string_lossy()))
+            .unwrap_or_default();
         name = format!("{stem} ({n}){ext}");
         path = file_in(&state, &kind, &subfolder, &name)?;
         n += 1;
     }
     if let Some(parent) = path.parent() {
-        tokio::fs::create_dir_all(parent).await.map_err(|e| refused(StatusCode::FORBIDDEN, e.to_string()))?;
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(|e| refused(StatusCode::FORBIDDEN, e.to_string()))?;
     }
-    tokio::fs::write(&path, &data).await.map_err(|e| refused(StatusCode::FORBIDDEN, e.to_string()))?;
+    tokio::fs::write(&path, &data)
+        .await
+        .map_err(|e| refused(StatusCode::FORBIDDEN, e.to_string()))?;
     Ok(Json(json!({ "name": name, "subfolder": subfolder, "type": kind })))
 }

@@ -44,12 +44,17 @@ fn api() -> Router<AppState> {
         .route("/view", get(files::get_view))
         .route("/upload/image", post(files::post_upload))
         .route("/settings", get(userdata::get_settings).post(userdata::post_settings))
-        .route("/settings/{id}", get(userdata::get_setting).post(userdata::post_setting))
+        .route(
+            "/settings/{id}",
+            get(userdata::get_setting).post(userdata::post_setting),
+        )
         .route("/userdata", get(userdata::list_userdata))
         .route("/v2/userdata", get(userdata::list_userdata_v2))
         .route(
             "/userdata/{file}",
-            get(userdata::get_userdata).post(userdata::post_userdata).delete(userdata::delete_userdata),
+            get(userdata::get_userdata)
+                .post(userdata::post_userdata)
+                .delete(userdata::delete_userdata),
         )
         .route("/userdata/{file}/move/{dest}", post(userdata::move_userdata))
         .route("/ws", get(ws::get_ws))

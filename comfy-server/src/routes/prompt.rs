@@ -14,7 +14,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// `POST /prompt`: validates and queues a prompt.
-pub async fn post_prompt(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<Value>, ApiError> {
+pub async fn post_prompt(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
     let number = state.queue.take_number();
     let body = json_body(&headers, &body)?;
     let mut posted = parse_prompt(&body, &state.registry, || state.new_id())?;
@@ -42,7 +46,10 @@ pub async fn get_queue(State(state): State<AppState>) -> Json<Value> {
 /// The ids in `{"delete": [...]}`.
 fn ids(body: &Value) -> Vec<String> {
     let list = body.get("delete").and_then(Value::as_array);
-    list.into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect()
+    list.into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
 }
 
 /// `POST /queue`: `{"clear": true}` or `{"delete": [ids]}`.
@@ -52,7 +59,9 @@ pub async fn post_queue(State(state): State<AppState>, headers: HeaderMap, body:
         state.queue.clear();
     }
     state.queue.delete(&ids(&body));
-    state.hub.broadcast(Frame::Text(status_message(state.queue.remaining(), None)));
+    state
+        .hub
+        .broadcast(Frame::Text(status_message(state.queue.remaining(), None)));
     Ok(().into_response())
 }
 
@@ -76,7 +85,11 @@ pub async fn get_history_of(State(state): State<AppState>, Path(id): Path<String
 }
 
 /// `POST /history`: `{"clear": true}` or `{"delete": [ids]}`.
-pub async fn post_history(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn post_history(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let body = optional_json(&headers, &body)?;
     if body.get("clear").and_then(Value::as_bool) == Some(true) {
         state.queue.clear_history();
@@ -86,7 +99,11 @@ pub async fn post_history(State(state): State<AppState>, headers: HeaderMap, bod
 }
 
 /// `POST /interrupt`, optionally `{"prompt_id"}`: cancels the running prompt.
-pub async fn post_interrupt(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn post_interrupt(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let body = optional_json(&headers, &body)?;
     state.queue.interrupt(body.get("prompt_id").and_then(Value::as_str));
     Ok(().into_response())

@@ -33,7 +33,8 @@ fn not_found(what: &str) -> ApiError {
 fn user_path(state: &AppState, raw: &str) -> Result<PathBuf, ApiError> {
     let root = user_root(state)?;
     let raw = raw.trim_start_matches("./");
-    confine(&root, raw, "user").map_err(|e| ApiError::bad_request("invalid_path", e.to_string(), "").with_status(StatusCode::FORBIDDEN))
+    confine(&root, raw, "user")
+        .map_err(|e| ApiError::bad_request("invalid_path", e.to_string(), "").with_status(StatusCode::FORBIDDEN))
 }
 
 fn read_settings(state: &AppState) -> Result<Map<String, Value>, ApiError> {
@@ -54,9 +55,17 @@ pub async fn get_settings(State(state): State<AppState>) -> Result<Json<Value>, 
 }
 
 /// `POST /settings`: merges an object of settings.
-pub async fn post_settings(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn post_settings(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let Value::Object(new) = super::body::json_body(&headers, &body)? else {
-        return Err(ApiError::bad_request("invalid_json", "settings must be a JSON object", ""));
+        return Err(ApiError::bad_request(
+            "invalid_json",
+            "settings must be a JSON object",
+            "",
+        ));
     };
     let mut settings = read_settings(&state)?;
     settings.extend(new);
@@ -70,7 +79,12 @@ pub async fn get_setting(State(state): State<AppState>, UrlPath(id): UrlPath<Str
 }
 
 /// `POST /settings/{id}`: the body is the value.
-pub async fn post_setting(State(state): State<AppState>, UrlPath(id): UrlPath<String>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn post_setting(
+    State(state): State<AppState>,
+    UrlPath(id): UrlPath<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let value = super::body::json_body(&headers, &body)?;
     let mut settings = read_settings(&state)?;
     settings.insert(id, value);
@@ -97,7 +111,10 @@ fn yes(flag: &Option<String>) -> bool {
 
 fn file_info(path: &Path, rel: &str) -> Value {
     let meta = std::fs::metadata(path).ok();
-    let modified = meta.as_ref().and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+    let modified = meta
+        .as_ref()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok());
     json!({ "path": rel, "size": meta.map_or(0, |m| m.len()), "modified": modified.map_or(0.0, |d| d.as_secs_f64()) })
 }
 
@@ -105,7 +122,11 @@ fn walk(dir: &Path, prefix: &str, recurse: bool, out: &mut Vec<(PathBuf, String)
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
-        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
         let kind = entry.file_type();
         if kind.as_ref().is_ok_and(|k| k.is_dir()) {
             if recurse {
@@ -145,8 +166,15 @@ pub struct V2Query {
 }
 
 /// `GET /v2/userdata`.
-pub async fn list_userdata_v2(State(state): State<AppState>, Query(q): Query<V2Query>) -> Result<Json<Value>, ApiError> {
-    let dir = if q.path.is_empty() { user_root(&state)? } else { user_path(&state, &q.path)? };
+pub async fn list_userdata_v2(
+    State(state): State<AppState>,
+    Query(q): Query<V2Query>,
+) -> Result<Json<Value>, ApiError> {
+    let dir = if q.path.is_empty() {
+        user_root(&state)?
+    } else {
+        user_path(&state, &q.path)?
+    };
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Err(not_found("Path not found"));
     };
@@ -154,7 +182,11 @@ pub async fn list_userdata_v2(State(state): State<AppState>, Query(q): Query<V2Q
         .flatten()
         .map(|e| {
             let name = e.file_name().to_string_lossy().to_string();
-            let rel = if q.path.is_empty() { name.clone() } else { format!("{}/{name}", q.path.trim_end_matches('/')) };
+            let rel = if q.path.is_empty() {
+                name.clone()
+            } else {
+                format!("{}/{name}", q.path.trim_end_matches('/'))
+            };
             let is_dir = e.file_type().is_ok_and(|k| k.is_dir());
             let mut info = file_info(&e.path(), &rel);
             info["name"] = json!(name);
@@ -183,29 +215,51 @@ pub struct WriteQuery {
 }
 
 /// `POST /userdata/{file}`: writes the body (409 when it exists and `overwrite=false`).
-pub async fn post_userdata(State(state): State<AppState>, UrlPath(file): UrlPath<String>, Query(q): Query<WriteQuery>, body: Bytes) -> Result<Response, ApiError> {
+pub async fn post_userdata(
+    State(state): State<AppState>,
+    UrlPath(file): UrlPath<String>,
+    Query(q): Query<WriteQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let path = user_path(&state, &file)?;
     let overwrite = q.overwrite.as_deref() != Some("false");
     if !overwrite && path.exists() {
         return Err(ApiError::bad_request("conflict", "File already exists", "").with_status(StatusCode::CONFLICT));
     }
     if let Some(parent) = path.parent() {
-        tokio::fs::create_dir_all(parent).await.map_err(|e| io_error(StatusCode::FORBIDDEN, e))?;
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(|e| io_error(StatusCode::FORBIDDEN, e))?;
     }
-    tokio::fs::write(&path, &body).await.map_err(|e| io_error(StatusCode::FORBIDDEN, e))?;
-    let reply = if yes(&q.full_info) { file_info(&path, &file) } else { json!(file) };
+    tokio::fs::write(&path, &body)
+        .await
+        .map_err(|e| io_error(StatusCode::FORBIDDEN, e))?;
+    let reply = if yes(&q.full_info) {
+        file_info(&path, &file)
+    } else {
+        json!(file)
+    };
     Ok(Json(reply).into_response())
 }
 
 /// `DELETE /userdata/{file}`.
-pub async fn delete_userdata(State(state): State<AppState>, UrlPath(file): UrlPath<String>) -> Result<Response, ApiError> {
+pub async fn delete_userdata(
+    State(state): State<AppState>,
+    UrlPath(file): UrlPath<String>,
+) -> Result<Response, ApiError> {
     let path = user_path(&state, &file)?;
-    tokio::fs::remove_file(&path).await.map_err(|_| not_found("File not found"))?;
+    tokio::fs::remove_file(&path)
+        .await
+        .map_err(|_| not_found("File not found"))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// `POST /userdata/{file}/move/{dest}`.
-pub async fn move_userdata(State(state): State<AppState>, UrlPath((file, dest)): UrlPath<(String, String)>, Query(q): Query<WriteQuery>) -> Result<Response, ApiError> {
+pub async fn move_userdata(
+    State(state): State<AppState>,
+    UrlPath((file, dest)): UrlPath<(String, String)>,
+    Query(q): Query<WriteQuery>,
+) -> Result<Response, ApiError> {
     let from = user_path(&state, &file)?;
     let to = user_path(&state, &dest)?;
     if !from.is_file() {
@@ -215,9 +269,17 @@ pub async fn move_userdata(State(state): State<AppState>, UrlPath((file, dest)):
         return Err(ApiError::bad_request("conflict", "File already exists", "").with_status(StatusCode::CONFLICT));
     }
     if let Some(parent) = to.parent() {
-        tokio::fs::create_dir_all(parent).await.map_err(|e| io_error(StatusCode::FORBIDDEN, e))?;
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(|e| io_error(StatusCode::FORBIDDEN, e))?;
     }
-    tokio::fs::rename(&from, &to).await.map_err(|e| io_error(StatusCode::FORBIDDEN, e))?;
-    let reply = if yes(&q.full_info) { file_info(&to, &dest) } else { json!(dest) };
+    tokio::fs::rename(&from, &to)
+        .await
+        .map_err(|e| io_error(StatusCode::FORBIDDEN, e))?;
+    let reply = if yes(&q.full_info) {
+        file_info(&to, &dest)
+    } else {
+        json!(dest)
+    };
     Ok(Json(reply).into_response())
 }

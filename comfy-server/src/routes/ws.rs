@@ -21,7 +21,10 @@ pub struct WsQuery {
 
 /// Upgrades the connection.
 pub async fn get_ws(State(state): State<AppState>, Query(q): Query<WsQuery>, upgrade: WebSocketUpgrade) -> Response {
-    let id = q.client_id.filter(|c| !c.is_empty()).unwrap_or_else(|| state.new_id().replace('-', ""));
+    let id = q
+        .client_id
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| state.new_id().replace('-', ""));
     upgrade.on_upgrade(move |socket| serve(state, id, socket))
 }
 

@@ -33,9 +33,16 @@ impl TestServer {
         adjust(&mut config);
         let mut registry = Registry::new();
         comfy_nodes::register_all(&mut registry);
-        let server = Server::new(registry, std::sync::Arc::new(ReferenceBackend), config).start().unwrap();
+        let server = Server::new(registry, std::sync::Arc::new(ReferenceBackend), config)
+            .start()
+            .unwrap();
         let base = format!("http://{}", server.local_addr());
-        TestServer { server: Some(server), root, base, http: reqwest::Client::new() }
+        TestServer {
+            server: Some(server),
+            root,
+            base,
+            http: reqwest::Client::new(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -56,13 +63,18 @@ impl TestServer {
 
     /// Posts `prompt` for `client`; returns the prompt id.
     pub async fn queue(&self, prompt: &Value, client: &str) -> String {
-        let (status, body) = self.post("/api/prompt", &json!({ "prompt": prompt, "client_id": client })).await;
+        let (status, body) = self
+            .post("/api/prompt", &json!({ "prompt": prompt, "client_id": client }))
+            .await;
         assert_eq!(status, 200, "{body}");
         body["prompt_id"].as_str().unwrap().to_string()
     }
 
     pub async fn ws(&self, client: &str) -> Ws {
-        let url = format!("ws://{}/ws?clientId={client}", self.server.as_ref().unwrap().local_addr());
+        let url = format!(
+            "ws://{}/ws?clientId={client}",
+            self.server.as_ref().unwrap().local_addr()
+        );
         let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
         let first = next_text(&mut ws).await;
         assert_eq!(first["type"], "status");
@@ -83,7 +95,9 @@ impl Drop for TestServer {
 /// The next text message, as JSON (binary frames are skipped).
 pub async fn next_text(ws: &mut Ws) -> Value {
     loop {
-        let msg = tokio::time::timeout(Duration::from_secs(60), ws.next()).await.expect("no message in 60 s");
+        let msg = tokio::time::timeout(Duration::from_secs(60), ws.next())
+            .await
+            .expect("no message in 60 s");
         match msg.expect("socket closed").unwrap() {
             Message::Text(text) => return serde_json::from_str(text.as_str()).unwrap(),
             _ => continue,
@@ -99,19 +113,31 @@ pub struct Heard {
 
 impl Heard {
     pub fn types(&self) -> Vec<String> {
-        self.messages.iter().map(|m| m["type"].as_str().unwrap().to_string()).collect()
+        self.messages
+            .iter()
+            .map(|m| m["type"].as_str().unwrap().to_string())
+            .collect()
     }
 
     pub fn of(&self, kind: &str) -> Vec<&Value> {
-        self.messages.iter().filter(|m| m["type"] == kind).map(|m| &m["data"]).collect()
+        self.messages
+            .iter()
+            .filter(|m| m["type"] == kind)
+            .map(|m| &m["data"])
+            .collect()
     }
 }
 
 /// Reads messages until `executing{node:null}` for `prompt_id`.
 pub async fn until_done(ws: &mut Ws, prompt_id: &str) -> Heard {
-    let mut heard = Heard { messages: Vec::new(), previews: 0 };
+    let mut heard = Heard {
+        messages: Vec::new(),
+        previews: 0,
+    };
     loop {
-        let msg = tokio::time::timeout(Duration::from_secs(120), ws.next()).await.expect("no message in 120 s");
+        let msg = tokio::time::timeout(Duration::from_secs(120), ws.next())
+            .await
+            .expect("no message in 120 s");
         let text = match msg.expect("socket closed").unwrap() {
             Message::Text(text) => text,
             Message::Binary(bytes) => {
@@ -122,7 +148,8 @@ pub async fn until_done(ws: &mut Ws, prompt_id: &str) -> Heard {
             _ => continue,
         };
         let value: Value = serde_json::from_str(text.as_str()).unwrap();
-        let done = value["type"] == "executing" && value["data"]["node"].is_null() && value["data"]["prompt_id"] == prompt_id;
+        let done =
+            value["type"] == "executing" && value["data"]["node"].is_null() && value["data"]["prompt_id"] == prompt_id;
         heard.messages.push(value);
         if done {
             return heard;

@@ -4,7 +4,10 @@ use crate::common::*;
 use serde_json::json;
 
 fn position(types: &[String], kind: &str) -> usize {
-    types.iter().position(|t| t == kind).unwrap_or_else(|| panic!("no {kind} in {types:?}"))
+    types
+        .iter()
+        .position(|t| t == kind)
+        .unwrap_or_else(|| panic!("no {kind} in {types:?}"))
 }
 
 #[tokio::test]
@@ -19,26 +22,50 @@ async fn a_prompt_sends_comfyuis_sequence_and_its_image_is_viewable_and_kept_in_
     let id = server.queue(&generate_prompt(5, "gen/grid.png"), "alice").await;
     let heard = until_done(&mut ws, &id).await;
     let types = heard.types();
-    let executing: Vec<&str> = heard.of("executing").iter().filter_map(|d| d["node"].as_str()).collect();
+    let executing: Vec<&str> = heard
+        .of("executing")
+        .iter()
+        .filter_map(|d| d["node"].as_str())
+        .collect();
     assert_eq!(executing, ["1", "2", "3"]);
     let start = position(&types, "execution_start");
     let first_executing = position(&types, "executing");
     let executed = position(&types, "executed");
     let success = position(&types, "execution_success");
-    assert!(start < first_executing && first_executing < executed && executed < success, "{types:?}");
+    assert!(
+        start < first_executing && first_executing < executed && executed < success,
+        "{types:?}"
+    );
     assert_eq!(types.last().unwrap(), "executing");
-    assert!(types[success..].contains(&"status".to_string()), "status after the run: {types:?}");
-    assert!(heard.of("progress_state").iter().any(|d| d["nodes"]["3"]["state"] == "finished"));
+    assert!(
+        types[success..].contains(&"status".to_string()),
+        "status after the run: {types:?}"
+    );
+    assert!(heard
+        .of("progress_state")
+        .iter()
+        .any(|d| d["nodes"]["3"]["state"] == "finished"));
     let output = &heard.of("executed")[0];
     assert_eq!(output["node"], "3");
     let image = &output["output"]["images"][0];
-    assert_eq!(image, &json!({ "filename": "grid.png", "subfolder": "gen", "type": "output" }));
+    assert_eq!(
+        image,
+        &json!({ "filename": "grid.png", "subfolder": "gen", "type": "output" })
+    );
 
-    let res = server.http.get(server.url("/view?filename=grid.png&subfolder=gen&type=output")).send().await.unwrap();
+    let res = server
+        .http
+        .get(server.url("/view?filename=grid.png&subfolder=gen&type=output"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "image/png");
     let bytes = res.bytes().await.unwrap();
-    assert_eq!(&bytes[..], &std::fs::read(server.root.join("output/gen/grid.png")).unwrap()[..]);
+    assert_eq!(
+        &bytes[..],
+        &std::fs::read(server.root.join("output/gen/grid.png")).unwrap()[..]
+    );
 
     let (_, history) = server.get(&format!("/history/{id}")).await;
     let entry = &history[&id];
@@ -61,7 +88,11 @@ async fn the_cache_lives_across_prompts() {
     let again = server.queue(&generate_prompt(1, "a.png"), "bob").await;
     let heard = until_done(&mut ws, &again).await;
     assert_eq!(heard.of("execution_cached")[0]["nodes"], json!(["1", "2", "3"]));
-    assert!(heard.of("executing").iter().all(|d| d["node"].is_null()), "{:?}", heard.types());
+    assert!(
+        heard.of("executing").iter().all(|d| d["node"].is_null()),
+        "{:?}",
+        heard.types()
+    );
     assert_eq!(heard.of("executed")[0]["output"]["images"][0]["filename"], "a.png");
     assert!(heard.types().contains(&"execution_success".to_string()));
 
@@ -69,7 +100,11 @@ async fn the_cache_lives_across_prompts() {
     let reseeded = server.queue(&generate_prompt(2, "a.png"), "bob").await;
     let heard = until_done(&mut ws, &reseeded).await;
     assert_eq!(heard.of("execution_cached")[0]["nodes"], json!(["1"]));
-    let executing: Vec<&str> = heard.of("executing").iter().filter_map(|d| d["node"].as_str()).collect();
+    let executing: Vec<&str> = heard
+        .of("executing")
+        .iter()
+        .filter_map(|d| d["node"].as_str())
+        .collect();
     assert_eq!(executing, ["2", "3"]);
 }
 
@@ -82,7 +117,10 @@ async fn per_prompt_messages_go_only_to_the_client_that_posted_it() {
     until_done(&mut alice, &hers).await;
     let his = server.queue(&generate_prompt(2, "b.png"), "bob").await;
     let heard = until_done(&mut bob, &his).await;
-    assert!(heard.types().contains(&"status".to_string()), "bob hears the queue's status");
+    assert!(
+        heard.types().contains(&"status".to_string()),
+        "bob hears the queue's status"
+    );
     let leaked = heard.messages.iter().filter(|m| m["data"]["prompt_id"] == hers).count();
     assert_eq!(leaked, 0, "{:?}", heard.messages);
 }
@@ -94,7 +132,11 @@ async fn a_training_run_reports_progress_and_a_preview_and_can_be_interrupted() 
     let short = server.queue(&training_prompt(1), "trainer").await;
     let heard = until_done(&mut ws, &short).await;
     let progress = heard.of("progress");
-    assert!(progress.iter().any(|d| d["node"] == "5" && d["max"].as_u64() > Some(1)), "{:?}", heard.types());
+    assert!(
+        progress.iter().any(|d| d["node"] == "5" && d["max"].as_u64() > Some(1)),
+        "{:?}",
+        heard.types()
+    );
     assert!(heard.previews >= 1, "a preview per epoch");
 
     let long = server.queue(&training_prompt(10_000), "trainer").await;
@@ -133,7 +175,12 @@ async fn front_jumps_the_queue_and_pending_prompts_can_be_deleted() {
     let c = posted["prompt_id"].as_str().unwrap().to_string();
     let (_, queue) = server.get("/queue").await;
     assert_eq!(queue["queue_running"][0][1], blocker);
-    let pending: Vec<&str> = queue["queue_pending"].as_array().unwrap().iter().map(|e| e[1].as_str().unwrap()).collect();
+    let pending: Vec<&str> = queue["queue_pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[1].as_str().unwrap())
+        .collect();
     assert_eq!(pending, [c.as_str(), a.as_str(), b.as_str()]);
 
     server.post("/queue", &json!({ "delete": [b] })).await;

@@ -11,18 +11,44 @@ async fn object_info_describes_every_node_in_comfyuis_fields() {
     comfy_nodes::register_all(&mut registry);
     let nodes = info.as_object().unwrap();
     assert_eq!(nodes.len(), registry.len());
-    let fields = ["input", "input_order", "output", "output_is_list", "output_name", "name", "display_name", "description", "python_module", "category", "output_node"];
+    let fields = [
+        "input",
+        "input_order",
+        "output",
+        "output_is_list",
+        "output_name",
+        "name",
+        "display_name",
+        "description",
+        "python_module",
+        "category",
+        "output_node",
+    ];
     for (name, node) in nodes {
         for field in fields {
             assert!(node.get(field).is_some(), "{name} lacks {field}");
         }
         let schema = registry.schema(name).unwrap();
         for port in schema.inputs() {
-            let side = if port.default_value().is_some() || port.is_optional() { "optional" } else { "required" };
-            assert!(node["input"][side].get(port.name()).is_some(), "{name}.{} should be {side}", port.name());
-            assert!(node["input_order"][side].as_array().unwrap().contains(&json!(port.name())));
+            let side = if port.default_value().is_some() || port.is_optional() {
+                "optional"
+            } else {
+                "required"
+            };
+            assert!(
+                node["input"][side].get(port.name()).is_some(),
+                "{name}.{} should be {side}",
+                port.name()
+            );
+            assert!(node["input_order"][side]
+                .as_array()
+                .unwrap()
+                .contains(&json!(port.name())));
         }
-        assert_eq!(node["output"].as_array().unwrap().len(), node["output_name"].as_array().unwrap().len());
+        assert_eq!(
+            node["output"].as_array().unwrap().len(),
+            node["output_name"].as_array().unwrap().len()
+        );
     }
     let trainer = &info["GanTrainer"];
     assert_eq!(trainer["category"], "gan");
@@ -31,7 +57,10 @@ async fn object_info_describes_every_node_in_comfyuis_fields() {
     assert_eq!(epochs[0], "INT");
     assert_eq!(epochs[1]["default"], 10);
     assert_eq!(epochs[1]["min"], 1);
-    assert!(epochs[1]["tooltip"].as_str().is_some_and(|t| !t.is_empty()), "tooltips from the port docs: {epochs}");
+    assert!(
+        epochs[1]["tooltip"].as_str().is_some_and(|t| !t.is_empty()),
+        "tooltips from the port docs: {epochs}"
+    );
     assert!(trainer["input"]["required"].get("generator").is_some());
     let scale = &info["DataLoader"]["input"]["optional"]["scale"];
     assert!(scale[0].is_array(), "a combo lists its choices: {scale}");
@@ -47,9 +76,21 @@ async fn object_info_describes_every_node_in_comfyuis_fields() {
 async fn the_frontends_startup_routes_answer_bare_and_under_api() {
     let server = TestServer::start();
     let routes = [
-        "/system_stats", "/object_info", "/extensions", "/embeddings", "/users", "/settings", "/i18n",
-        "/workflow_templates", "/experiment/models", "/v2/userdata", "/queue", "/history?max_items=64",
-        "/features", "/prompt", "/settings/Comfy.Locale",
+        "/system_stats",
+        "/object_info",
+        "/extensions",
+        "/embeddings",
+        "/users",
+        "/settings",
+        "/i18n",
+        "/workflow_templates",
+        "/experiment/models",
+        "/v2/userdata",
+        "/queue",
+        "/history?max_items=64",
+        "/features",
+        "/prompt",
+        "/settings/Comfy.Locale",
     ];
     for route in routes {
         let (bare, bare_body) = server.get(route).await;
@@ -65,9 +106,19 @@ async fn the_frontends_startup_routes_answer_bare_and_under_api() {
     assert_eq!(users, json!({ "storage": "server", "migrated": true }));
     let (_, features) = server.get("/api/features").await;
     assert_eq!(features["supports_preview_metadata"], true);
-    let (status, _) = server.get("/api/userdata?dir=workflows&recurse=true&split=false&full_info=true").await;
+    let (status, _) = server
+        .get("/api/userdata?dir=workflows&recurse=true&split=false&full_info=true")
+        .await;
     assert_eq!(status, 404, "no workflows folder yet");
-    let page = server.http.get(server.url("/")).send().await.unwrap().text().await.unwrap();
+    let page = server
+        .http
+        .get(server.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("pip install comfyui-frontend-package==1.27.10"));
 }
 
@@ -84,11 +135,19 @@ async fn settings_and_userdata_round_trip() {
     let url = server.url("/api/userdata/workflows%2Fgan.json");
     let res = server.http.post(&url).body("{\"nodes\":[]}").send().await.unwrap();
     assert_eq!(res.status(), 200);
-    let res = server.http.post(format!("{url}?overwrite=false")).body("x").send().await.unwrap();
+    let res = server
+        .http
+        .post(format!("{url}?overwrite=false"))
+        .body("x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 409);
     let text = server.http.get(&url).send().await.unwrap().text().await.unwrap();
     assert_eq!(text, "{\"nodes\":[]}");
-    let (_, list) = server.get("/api/userdata?dir=workflows&recurse=true&split=false&full_info=true").await;
+    let (_, list) = server
+        .get("/api/userdata?dir=workflows&recurse=true&split=false&full_info=true")
+        .await;
     assert_eq!(list[0]["path"], "gan.json");
     let (_, v2) = server.get("/api/v2/userdata?path=workflows").await;
     assert_eq!(v2[0]["name"], "gan.json");

@@ -16,7 +16,11 @@ async fn node_paths_leading_out_of_the_folders_are_refused_naming_node_and_input
     #[cfg(unix)]
     std::os::unix::fs::symlink(&outside, server.root.join("output/link")).unwrap();
     let mut ws = server.ws("p").await;
-    let escapes = ["../escape.png".to_string(), format!("{}/abs.png", outside.display()), "link/through.png".to_string()];
+    let escapes = [
+        "../escape.png".to_string(),
+        format!("{}/abs.png", outside.display()),
+        "link/through.png".to_string(),
+    ];
     for path in escapes {
         let id = server.queue(&generate_prompt(1, &path), "p").await;
         let heard = until_done(&mut ws, &id).await;
@@ -27,7 +31,11 @@ async fn node_paths_leading_out_of_the_folders_are_refused_naming_node_and_input
         let text = error[0]["exception_message"].as_str().unwrap();
         assert!(text.contains("path"), "names the input: {text}");
     }
-    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "nothing written outside");
+    assert_eq!(
+        std::fs::read_dir(&outside).unwrap().count(),
+        0,
+        "nothing written outside"
+    );
     assert!(!server.root.join("escape.png").exists());
 }
 
@@ -72,7 +80,9 @@ async fn view_upload_and_userdata_refuse_paths_leading_out() {
 /// A 2×2 PNG.
 fn comfy_server_png() -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
-    image::RgbImage::new(2, 2).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    image::RgbImage::new(2, 2)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
     out.into_inner()
 }
 
@@ -82,7 +92,9 @@ async fn request_bodies_are_bounded() {
     let big = json!({ "prompt": generate_prompt(1, "b.png"), "padding": "x".repeat(100 << 10) });
     let (status, _) = server.post("/prompt", &big).await;
     assert_eq!(status, 413);
-    let (status, _) = server.post("/prompt", &json!({ "prompt": generate_prompt(1, "b.png") })).await;
+    let (status, _) = server
+        .post("/prompt", &json!({ "prompt": generate_prompt(1, "b.png") }))
+        .await;
     assert_eq!(status, 200, "a small prompt still passes");
 }
 
@@ -90,14 +102,29 @@ async fn request_bodies_are_bounded() {
 async fn cross_origin_requests_are_refused_unless_allowed() {
     let server = TestServer::start();
     let body = json!({ "prompt": generate_prompt(1, "o.png") });
-    let evil = server.http.post(server.url("/prompt")).header("origin", "http://evil.example").json(&body);
+    let evil = server
+        .http
+        .post(server.url("/prompt"))
+        .header("origin", "http://evil.example")
+        .json(&body);
     assert_eq!(evil.send().await.unwrap().status(), 403);
     let same_origin = format!("http://{}", server.server.as_ref().unwrap().local_addr());
-    let same = server.http.post(server.url("/prompt")).header("origin", same_origin).json(&body);
+    let same = server
+        .http
+        .post(server.url("/prompt"))
+        .header("origin", same_origin)
+        .json(&body);
     assert_eq!(same.send().await.unwrap().status(), 200);
 
     let open = TestServer::start_with(|c| c.cors_origin = Some("*".into()));
-    let res = open.http.post(open.url("/prompt")).header("origin", "http://evil.example").json(&body).send().await.unwrap();
+    let res = open
+        .http
+        .post(open.url("/prompt"))
+        .header("origin", "http://evil.example")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["access-control-allow-origin"], "*");
 }

@@ -10,7 +10,9 @@ fn assert_shape(body: &Value) {
 }
 
 async fn refused(server: &TestServer, prompt: Value) -> Value {
-    let (status, body) = server.post("/prompt", &json!({ "prompt": prompt, "client_id": "v" })).await;
+    let (status, body) = server
+        .post("/prompt", &json!({ "prompt": prompt, "client_id": "v" }))
+        .await;
     assert_eq!(status, 400, "{body}");
     assert_shape(&body);
     body
@@ -26,7 +28,11 @@ fn with(node: &str, input: &str, value: Value) -> Value {
 async fn bad_bodies_are_400s_in_comfyuis_shape() {
     let server = TestServer::start();
     let post_raw = |body: &'static str, kind: &'static str| {
-        let req = server.http.post(server.url("/prompt")).header("content-type", kind).body(body);
+        let req = server
+            .http
+            .post(server.url("/prompt"))
+            .header("content-type", kind)
+            .body(body);
         async move {
             let res = req.send().await.unwrap();
             (res.status().as_u16(), res.json::<Value>().await.unwrap())
@@ -39,7 +45,10 @@ async fn bad_bodies_are_400s_in_comfyuis_shape() {
     let (status, body) = post_raw("", "application/json").await;
     assert_eq!((status, body["error"]["type"].clone()), (400, json!("invalid_json")));
     let (status, body) = post_raw("{\"prompt\": {}}", "text/plain").await;
-    assert_eq!((status, body["error"]["type"].clone()), (400, json!("invalid_content_type")));
+    assert_eq!(
+        (status, body["error"]["type"].clone()),
+        (400, json!("invalid_content_type"))
+    );
     let (status, body) = server.post("/prompt", &json!({ "client_id": "x" })).await;
     assert_eq!((status, body["error"]["type"].clone()), (400, json!("no_prompt")));
     let (status, body) = server.post("/prompt", &json!([1, 2])).await;
@@ -54,13 +63,19 @@ async fn whole_prompt_errors_name_the_node() {
     unknown["2"]["class_type"] = json!("NoSuchNodeXYZ");
     let body = refused(&server, unknown).await;
     assert_eq!(body["error"]["type"], "invalid_prompt");
-    assert_eq!(body["error"]["message"], "Cannot execute because node NoSuchNodeXYZ does not exist.");
+    assert_eq!(
+        body["error"]["message"],
+        "Cannot execute because node NoSuchNodeXYZ does not exist."
+    );
     assert_eq!(body["error"]["details"], "Node ID '#2'");
 
     let mut no_class = generate_prompt(1, "v.png");
     no_class["2"].as_object_mut().unwrap().remove("class_type");
     let body = refused(&server, no_class).await;
-    assert_eq!(body["error"]["message"], "Cannot execute because a node is missing the class_type property.");
+    assert_eq!(
+        body["error"]["message"],
+        "Cannot execute because a node is missing the class_type property."
+    );
 
     let no_outputs = json!({ "1": { "class_type": "MlpGenerator", "inputs": {} } });
     let body = refused(&server, no_outputs).await;
@@ -86,14 +101,20 @@ async fn input_errors_are_keyed_by_node_with_their_input() {
         assert_eq!(error["type"], kind, "{body}");
         assert_eq!(error["extra_info"]["input_name"], input, "{body}");
         assert!(error["details"].as_str().unwrap().contains(input), "{body}");
-        assert!(entry["dependent_outputs"].as_array().unwrap().contains(&json!("3")), "{body}");
+        assert!(
+            entry["dependent_outputs"].as_array().unwrap().contains(&json!("3")),
+            "{body}"
+        );
         assert_eq!(entry["class_type"], generate_prompt(1, "")[node]["class_type"]);
     }
     let body = refused(&server, with("2", "count", json!(0))).await;
     let info = &body["node_errors"]["2"]["errors"][0]["extra_info"];
     assert_eq!(info["received_value"], 0);
     assert_eq!(info["input_config"][0], "INT");
-    assert_eq!(body["node_errors"]["2"]["errors"][0]["message"], "Value 0 smaller than min of 1");
+    assert_eq!(
+        body["node_errors"]["2"]["errors"][0]["message"],
+        "Value 0 smaller than min of 1"
+    );
 
     let mut missing = generate_prompt(1, "v.png");
     missing["2"]["inputs"].as_object_mut().unwrap().remove("generator");
@@ -105,9 +126,16 @@ async fn input_errors_are_keyed_by_node_with_their_input() {
 #[tokio::test]
 async fn every_post_takes_a_number_invalid_ones_included() {
     let server = TestServer::start();
-    let (_, first) = server.post("/prompt", &json!({ "prompt": generate_prompt(1, "n.png") })).await;
+    let (_, first) = server
+        .post("/prompt", &json!({ "prompt": generate_prompt(1, "n.png") }))
+        .await;
     refused(&server, with("2", "count", json!(0))).await;
-    let (_, third) = server.post("/prompt", &json!({ "prompt": generate_prompt(1, "n.png"), "prompt_id": "mine" })).await;
+    let (_, third) = server
+        .post(
+            "/prompt",
+            &json!({ "prompt": generate_prompt(1, "n.png"), "prompt_id": "mine" }),
+        )
+        .await;
     assert_eq!(first["number"], 0);
     assert_eq!(third["number"], 2);
     assert_eq!(third["prompt_id"], "mine");
