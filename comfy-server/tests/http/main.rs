@@ -6,3 +6,4 @@ mod messages;
 mod routes;
 mod safety;
 mod validation;
+mod workflows;
