@@ -95,3 +95,19 @@ pub async fn empty_object() -> Json<Value> {
 pub async fn empty_list() -> Json<Value> {
     Json(json!([]))
 }
+
+/// `GET /internal/logs/raw`: Comfy's server keeps no log buffer of its own.
+pub async fn get_logs_raw() -> Json<Value> {
+    Json(json!({ "entries": [], "size": { "cols": 80, "rows": 24 } }))
+}
+
+/// `GET /internal/logs`: no log buffer, so an empty text.
+pub async fn get_logs() -> Json<Value> {
+    Json(json!(""))
+}
+
+/// `GET /internal/folder_paths`: the server's folders by kind.
+pub async fn get_folder_paths(State(state): State<AppState>) -> Json<Value> {
+    let f = &state.folders;
+    Json(json!({ "input": [f.input, ""], "output": [f.output, ""], "user": [f.user, ""] }))
+}

@@ -64,7 +64,13 @@ fn api() -> Router<AppState> {
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     let api = api();
-    let mut app = Router::new().merge(api.clone()).nest("/api", api);
+    // ComfyUI serves `/internal/*` and `/templates/*` without the `/api` prefix.
+    let internal = Router::new()
+        .route("/internal/logs", get(info::get_logs))
+        .route("/internal/logs/raw", get(info::get_logs_raw))
+        .route("/internal/folder_paths", get(info::get_folder_paths))
+        .route("/templates/index.json", get(info::empty_list));
+    let mut app = Router::new().merge(api.clone()).nest("/api", api).merge(internal);
     app = match &state.front_end {
         Some(root) => {
             let files = tower_http::services::ServeDir::new(root).append_index_html_on_directories(true);
