@@ -111,3 +111,14 @@ pub async fn get_folder_paths(State(state): State<AppState>) -> Json<Value> {
     let f = &state.folders;
     Json(json!({ "input": [f.input, ""], "output": [f.output, ""], "user": [f.user, ""] }))
 }
+
+/// `GET /templates/{file}`: the template index (`index.json`, `index.{locale}.json`) is an empty
+/// list, since Comfy ships no ComfyUI templates; anything else is 404.
+pub async fn get_template(Path(file): Path<String>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if file.starts_with("index") && file.ends_with(".json") {
+        Json(json!([])).into_response()
+    } else {
+        axum::http::StatusCode::NOT_FOUND.into_response()
+    }
+}

@@ -69,7 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/internal/logs", get(info::get_logs))
         .route("/internal/logs/raw", get(info::get_logs_raw))
         .route("/internal/folder_paths", get(info::get_folder_paths))
-        .route("/templates/index.json", get(info::empty_list));
+        .route("/templates/{file}", get(info::get_template));
     let mut app = Router::new().merge(api.clone()).nest("/api", api).merge(internal);
     app = match &state.front_end {
         Some(root) => {
