@@ -36,3 +36,9 @@ pub fn optional_json(headers: &HeaderMap, body: &[u8]) -> Result<Json, ApiError>
     }
     json_body(headers, body)
 }
+
+/// The body as JSON whatever its content type: the interface posts settings with `fetch` and a
+/// string body, which the browser labels `text/plain` (the origin check still applies).
+pub fn settings_json(body: &[u8]) -> Result<Json, ApiError> {
+    json_body(&HeaderMap::new(), body)
+}

@@ -5,7 +5,7 @@ use crate::files::confine;
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path as UrlPath, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -55,12 +55,8 @@ pub async fn get_settings(State(state): State<AppState>) -> Result<Json<Value>, 
 }
 
 /// `POST /settings`: merges an object of settings.
-pub async fn post_settings(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let Value::Object(new) = super::body::json_body(&headers, &body)? else {
+pub async fn post_settings(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+    let Value::Object(new) = super::body::settings_json(&body)? else {
         return Err(ApiError::bad_request(
             "invalid_json",
             "settings must be a JSON object",
@@ -82,10 +78,9 @@ pub async fn get_setting(State(state): State<AppState>, UrlPath(id): UrlPath<Str
 pub async fn post_setting(
     State(state): State<AppState>,
     UrlPath(id): UrlPath<String>,
-    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let value = super::body::json_body(&headers, &body)?;
+    let value = super::body::settings_json(&body)?;
     let mut settings = read_settings(&state)?;
     settings.insert(id, value);
     write_settings(&state, &settings)?;
@@ -141,8 +136,10 @@ fn walk(dir: &Path, prefix: &str, recurse: bool, out: &mut Vec<(PathBuf, String)
 /// `GET /userdata?dir=&recurse=&full_info=&split=`: the files in a user folder.
 pub async fn list_userdata(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
     let dir = user_path(&state, &q.dir)?;
+    // ComfyUI answers 404 until the folder exists, which the interface tolerates but logs as a
+    // console error at every start; a folder nothing was saved in yet is simply empty.
     if !dir.is_dir() {
-        return Err(not_found("Directory not found"));
+        return Ok(Json(Value::Array(Vec::new())));
     }
     let mut files = Vec::new();
     walk(&dir, "", yes(&q.recurse), &mut files);

@@ -106,10 +106,14 @@ async fn the_frontends_startup_routes_answer_bare_and_under_api() {
     assert_eq!(users, json!({ "storage": "server", "migrated": true }));
     let (_, features) = server.get("/api/features").await;
     assert_eq!(features["supports_preview_metadata"], true);
-    let (status, _) = server
+    let (status, list) = server
         .get("/api/userdata?dir=workflows&recurse=true&split=false&full_info=true")
         .await;
-    assert_eq!(status, 404, "no workflows folder yet");
+    assert_eq!(
+        (status, list),
+        (200, json!([])),
+        "no workflows folder yet: nothing in it"
+    );
     let page = server
         .http
         .get(server.url("/"))
