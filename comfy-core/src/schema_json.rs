@@ -48,6 +48,21 @@ fn node_json(schema: &NodeSchema) -> Json {
     })
 }
 
+impl InputPort {
+    /// The port as `object_info` writes it: `[TYPE, {default, min, max, step, tooltip}]`, with
+    /// the choice list in place of the type for a combo.
+    pub fn spec_json(&self) -> Json {
+        input_json(self)
+    }
+}
+
+impl Literal {
+    /// The literal as JSON (finite floats stay floats).
+    pub fn to_json(&self) -> Json {
+        literal_json(self)
+    }
+}
+
 /// `[TYPE, {options}]`, with the choice list in place of the type for combos.
 fn input_json(port: &InputPort) -> Json {
     let mut options = Map::new();

@@ -3,7 +3,7 @@
 //!
 //! An input with a default is listed as `optional` (a prompt may leave it out and the default
 //! applies, as in Comfy's own workflows); one without is `required`.
-use comfy_core::{InputPort, Literal, NodeSchema, PortType, Registry};
+use comfy_core::{InputPort, NodeSchema, PortType, Registry};
 use serde_json::{json, Map, Value as Json};
 
 /// The module name the frontend shows as a node's source.
@@ -47,18 +47,9 @@ pub fn node_info(schema: &NodeSchema) -> Json {
 /// An input's spec: `["INT", {default, min, max, step, tooltip}]`, `[["a", "b"], {default}]`
 /// for a combo, `["STRING", {default, multiline}]`, `["MODEL", {tooltip}]` for linked types.
 pub fn input_spec(port: &InputPort) -> Json {
-    let mut options = Map::new();
-    let fields = [
-        ("default", port.default_value()),
-        ("min", port.min()),
-        ("max", port.max()),
-        ("step", port.step_value()),
-    ];
-    for (key, value) in fields {
-        if let Some(v) = value {
-            options.insert(key.to_string(), literal(v));
-        }
-    }
+    // comfy-core writes the declared options; ComfyUI's widgets want a few more.
+    let core = port.spec_json();
+    let mut options = core[1].as_object().cloned().unwrap_or_default();
     match port.port_type() {
         PortType::Int if port.step_value().is_none() => {
             options.insert("step".into(), json!(1));
@@ -72,23 +63,10 @@ pub fn input_spec(port: &InputPort) -> Json {
         }
         _ => {}
     }
-    if let Some(tip) = port.tooltip_text() {
-        options.insert("tooltip".into(), json!(tip));
-    }
     let kind = if port.choices().is_empty() {
         json!(port.port_type().name())
     } else {
         json!(port.choices())
     };
     json!([kind, options])
-}
-
-/// A literal as JSON.
-pub fn literal(l: &Literal) -> Json {
-    match l {
-        Literal::Int(v) => json!(v),
-        Literal::Float(v) => json!(v),
-        Literal::Bool(v) => json!(v),
-        Literal::String(v) => json!(v),
-    }
 }

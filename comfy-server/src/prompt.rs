@@ -146,7 +146,7 @@ fn node_error(graph: &Graph, registry: &Registry, error: &ValidationError) -> Js
         extra["input_config"] = input_spec(port);
     }
     if let Some(comfy_core::InputValue::Literal(l)) = node.and_then(|n| n.input(input)) {
-        extra["received_value"] = crate::object_info::literal(l);
+        extra["received_value"] = l.to_json();
     }
     let (kind, message) = match error {
         ValidationError::MissingInput { .. } => ("required_input_missing", "Required input is missing".to_string()),
