@@ -219,8 +219,23 @@ pub async fn post_userdata(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let path = user_path(&state, &file)?;
-    let overwrite = q.overwrite.as_deref() != Some("false");
-    if !overwrite && path.exists() {
+    prepare_target(&path, &q).await?;
+    // Through a temporary file and a rename, so a crash never leaves half a saved workflow.
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
+    tokio::fs::write(&tmp, &body)
+        .await
+        .map_err(|e| io_error(StatusCode::FORBIDDEN, e))?;
+    tokio::fs::rename(&tmp, &path)
+        .await
+        .map_err(|e| io_error(StatusCode::FORBIDDEN, e))?;
+    Ok(written(&path, &file, &q))
+}
+
+/// Refuses (409) to replace an existing `path` when the query says `overwrite=false`, and
+/// creates the folder it goes in.
+async fn prepare_target(path: &Path, q: &WriteQuery) -> Result<(), ApiError> {
+    if q.overwrite.as_deref() == Some("false") && path.exists() {
         return Err(ApiError::bad_request("conflict", "File already exists", "").with_status(StatusCode::CONFLICT));
     }
     if let Some(parent) = path.parent() {
@@ -228,15 +243,17 @@ pub async fn post_userdata(
             .await
             .map_err(|e| io_error(StatusCode::FORBIDDEN, e))?;
     }
-    tokio::fs::write(&path, &body)
-        .await
-        .map_err(|e| io_error(StatusCode::FORBIDDEN, e))?;
+    Ok(())
+}
+
+/// The answer to a write or a move: the file's path and details with `full_info`, else its path.
+fn written(path: &Path, name: &str, q: &WriteQuery) -> Response {
     let reply = if yes(&q.full_info) {
-        file_info(&path, &file)
+        file_info(path, name)
     } else {
-        json!(file)
+        json!(name)
     };
-    Ok(Json(reply).into_response())
+    Json(reply).into_response()
 }
 
 /// `DELETE /userdata/{file}`.
@@ -262,21 +279,9 @@ pub async fn move_userdata(
     if !from.is_file() {
         return Err(not_found("File not found"));
     }
-    if q.overwrite.as_deref() == Some("false") && to.exists() {
-        return Err(ApiError::bad_request("conflict", "File already exists", "").with_status(StatusCode::CONFLICT));
-    }
-    if let Some(parent) = to.parent() {
-        tokio::fs::create_dir_all(parent)
-            .await
-            .map_err(|e| io_error(StatusCode::FORBIDDEN, e))?;
-    }
+    prepare_target(&to, &q).await?;
     tokio::fs::rename(&from, &to)
         .await
         .map_err(|e| io_error(StatusCode::FORBIDDEN, e))?;
-    let reply = if yes(&q.full_info) {
-        file_info(&to, &dest)
-    } else {
-        json!(dest)
-    };
-    Ok(Json(reply).into_response())
+    Ok(written(&to, &dest, &q))
 }
